@@ -1,0 +1,520 @@
+//! Stage 4 — catalog: registered files are followed through their Location
+//! entities breadth first, each document becomes a verdict (valid? ingested?),
+//! refs are resolved and relations derived exactly as Backstage derives them.
+//!
+//! Per-file work (reading, parsing, validating) runs in parallel; the
+//! decisions that depend on order (first location to claim a ref keeps it,
+//! a later document in the same file supersedes an earlier one) are made in
+//! one sequential pass over the records in processing order.
+
+pub mod load;
+pub mod locations;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::entities::lines;
+use crate::entities::placeholders;
+use crate::entities::refs::{EntityRef, DEFAULT_NAMESPACE};
+use crate::entities::relations::{self, DeclaredRef, RelationRow};
+use crate::entities::validate::{self, Violation};
+use crate::entities::yaml::{DocContent, Document};
+use crate::problems::Problem;
+use crate::sources::Source;
+use load::LoadedFile;
+
+/// A file inside a source.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileKey {
+    pub source: usize,
+    pub rel: String,
+}
+
+/// What happened to one YAML document.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub file: FileKey,
+    /// Position of the document in its file; `None` for a file that could not be read.
+    pub index: Option<usize>,
+    pub line: usize,
+    pub entity_ref: Option<String>,
+    pub valid: bool,
+    pub ingested: bool,
+    pub error: Option<(Option<usize>, String)>,
+    /// Why a valid entity did not make it into the catalog.
+    pub dropped: Option<String>,
+    entity: Option<Map<String, Value>>,
+    rows: Vec<RelationRow>,
+    declared: Vec<(DeclaredRef, Option<usize>)>,
+    targets: Vec<FileKey>,
+    parent: Option<usize>,
+    origin: String,
+    file_ok: bool,
+    blocks_file: bool,
+}
+
+/// An entity in the catalog, in the shape Backstage's API returns.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub entity_ref: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// apiVersion, kind, metadata, spec and relations.
+    pub data: Map<String, Value>,
+    pub relations: Vec<Relation>,
+    pub file: FileKey,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Relation {
+    pub kind: &'static str,
+    pub target: String,
+}
+
+impl Entity {
+    pub fn metadata(&self) -> Option<&Map<String, Value>> {
+        self.data.get("metadata").and_then(Value::as_object)
+    }
+    pub fn spec(&self) -> Option<&Map<String, Value>> {
+        self.data.get("spec").and_then(Value::as_object)
+    }
+    pub fn meta_str(&self, key: &str) -> Option<&str> {
+        self.metadata()?.get(key)?.as_str()
+    }
+    pub fn spec_str(&self, key: &str) -> Option<&str> {
+        self.spec()?.get(key)?.as_str()
+    }
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.metadata()?.get("annotations")?.get(key)?.as_str()
+    }
+    pub fn title(&self) -> &str {
+        self.meta_str("title").unwrap_or(&self.name)
+    }
+    pub fn related(&self, kind: &str) -> impl Iterator<Item = &str> {
+        let kind = kind.to_string();
+        self.relations.iter().filter(move |r| r.kind == kind).map(|r| r.target.as_str())
+    }
+}
+
+/// What to build a catalog from.
+pub struct Input<'a> {
+    pub sources: &'a [Source],
+    /// Files registered as locations, in registration order.
+    pub registrations: Vec<FileKey>,
+    /// Kinds a registered file may contain; `None`: every kind.
+    pub allow: Option<&'a [String]>,
+}
+
+pub struct Catalog {
+    pub records: Vec<Record>,
+    /// Ingested entities, sorted by ref.
+    pub entities: Vec<Entity>,
+    pub by_ref: HashMap<String, usize>,
+    pub problems: Vec<Problem>,
+}
+
+impl Catalog {
+    pub fn get(&self, entity_ref: &str) -> Option<&Entity> {
+        self.by_ref.get(&entity_ref.to_lowercase()).map(|&i| &self.entities[i])
+    }
+}
+
+struct Ctx<'a> {
+    sources: &'a [Source],
+    allow: Option<&'a [String]>,
+    cache: Mutex<HashMap<FileKey, Arc<LoadedFile>>>,
+}
+
+impl Ctx<'_> {
+    fn load(&self, key: &FileKey) -> Arc<LoadedFile> {
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(key).cloned()) {
+            return hit;
+        }
+        let loaded = Arc::new(load::load(&self.sources[key.source], &key.rel, self.allow));
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key.clone(), loaded.clone());
+        }
+        loaded
+    }
+
+    fn display(&self, key: &FileKey) -> String {
+        self.sources[key.source].display(&key.rel)
+    }
+}
+
+pub fn build(input: Input) -> Catalog {
+    let ctx = Ctx { sources: input.sources, allow: input.allow, cache: Mutex::new(HashMap::new()) };
+    let mut records: Vec<Record> = Vec::new();
+    let mut visited: HashSet<FileKey> = HashSet::new();
+    let mut level: Vec<(FileKey, Option<usize>)> = Vec::new();
+    for key in input.registrations {
+        if visited.insert(key.clone()) {
+            level.push((key, None));
+        }
+    }
+    while !level.is_empty() {
+        let parents: Vec<Option<(String, String)>> = level
+            .iter()
+            .map(|(_, p)| p.map(|i| (records[i].entity_ref.clone().unwrap_or_default(), records[i].origin.clone())))
+            .collect();
+        let batch: Vec<Vec<Record>> = level
+            .par_iter()
+            .zip(parents.par_iter())
+            .map(|((file, parent), parent_info)| process_file(&ctx, file, *parent, parent_info.as_ref()))
+            .collect();
+        let first_new = records.len();
+        records.extend(batch.into_iter().flatten());
+        level = Vec::new();
+        for (i, rec) in records.iter().enumerate().skip(first_new) {
+            if rec.valid {
+                for t in &rec.targets {
+                    if visited.insert(t.clone()) {
+                        level.push((t.clone(), Some(i)));
+                    }
+                }
+            }
+        }
+    }
+    finish(&ctx, records)
+}
+
+fn process_file(
+    ctx: &Ctx,
+    file: &FileKey,
+    parent: Option<usize>,
+    parent_info: Option<&(String, String)>,
+) -> Vec<Record> {
+    let loaded = ctx.load(file);
+    let origin = match parent_info {
+        Some((_, origin)) => origin.clone(),
+        None => locations::location_ref(ctx.sources, file),
+    };
+    let blank = |index: Option<usize>, line: usize| Record {
+        file: file.clone(),
+        index,
+        line,
+        entity_ref: None,
+        valid: false,
+        ingested: false,
+        error: None,
+        dropped: None,
+        entity: None,
+        rows: Vec::new(),
+        declared: Vec::new(),
+        targets: Vec::new(),
+        parent,
+        origin: origin.clone(),
+        file_ok: true,
+        blocks_file: false,
+    };
+    let docs = match &loaded.docs {
+        Ok(docs) => docs,
+        Err(why) => {
+            let mut r = blank(None, 1);
+            r.error = Some((None, format!("{why}. Nothing from this file is in the catalog")));
+            return vec![r];
+        }
+    };
+    let file_ok = parent.is_some() || loaded.blocking.is_none();
+    let parent_ref = parent_info.map(|(r, _)| r.as_str());
+    let mut out = Vec::new();
+    for doc in docs {
+        if matches!(doc.content, DocContent::Empty) {
+            continue;
+        }
+        let mut rec = blank(Some(doc.index), doc.line);
+        rec.file_ok = file_ok;
+        if let Some((line, message)) = load::document_error(doc, ctx.allow) {
+            if let DocContent::Object(map) = &doc.content {
+                rec.entity_ref = loose_ref(map);
+            }
+            rec.error = Some((line, message));
+            rec.blocks_file = true;
+            out.push(rec);
+            continue;
+        }
+        let DocContent::Object(map) = &doc.content else {
+            continue;
+        };
+        let me = envelope_ref(map);
+        let canonical = me.canonical();
+        if parent_ref == Some(canonical.as_str()) {
+            // Backstage ignores an entity with the same ref as the Location emitting it.
+            continue;
+        }
+        rec.entity_ref = Some(canonical);
+        match process_entity(ctx, file, doc, map.clone(), &me, &rec.origin) {
+            Ok(processed) => {
+                rec.valid = true;
+                rec.entity = Some(processed.entity);
+                rec.rows = processed.rows;
+                rec.declared = processed.declared;
+                rec.targets = processed.targets;
+            }
+            Err((line, message)) => rec.error = Some((line, message)),
+        }
+        out.push(rec);
+    }
+    out
+}
+
+/// The ref of a document whose envelope is valid.
+fn envelope_ref(map: &Map<String, Value>) -> EntityRef {
+    let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
+    let meta = map.get("metadata");
+    let name = meta.and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("");
+    let namespace = meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or(DEFAULT_NAMESPACE);
+    EntityRef::new(kind, namespace, name)
+}
+
+/// A best-effort ref for a document whose envelope is broken.
+fn loose_ref(map: &Map<String, Value>) -> Option<String> {
+    let text = |v: &Value| match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(true) => Some("true".into()),
+        _ => None,
+    };
+    let kind = map.get("kind").and_then(text)?;
+    let meta = map.get("metadata")?;
+    let name = meta.get("name").and_then(text)?;
+    let namespace = meta.get("namespace").and_then(text).unwrap_or_else(|| DEFAULT_NAMESPACE.into());
+    Some(EntityRef::new(&kind, &namespace, &name).canonical())
+}
+
+struct Processed {
+    entity: Map<String, Value>,
+    rows: Vec<RelationRow>,
+    declared: Vec<(DeclaredRef, Option<usize>)>,
+    targets: Vec<FileKey>,
+}
+
+/// Backstage's per-entity processing: location annotations, placeholders,
+/// policies, kind validation, Location targets, relations.
+fn process_entity(
+    ctx: &Ctx,
+    file: &FileKey,
+    doc: &Document,
+    mut entity: Map<String, Value>,
+    me: &EntityRef,
+    origin: &str,
+) -> Result<Processed, (Option<usize>, String)> {
+    let at = |path: &[String]| lines::locate(&doc.text, doc.line, path).or(Some(doc.line));
+    let fail = |v: Violation| (at(&v.path), v.message);
+    locations::annotate(&mut entity, ctx.sources, file, origin);
+    let reader = locations::SourceReader { sources: ctx.sources, file };
+    placeholders::substitute(&mut entity, &reader).map_err(|e| (at(&e.path), e.message))?;
+    validate::apply_policies(&mut entity).map_err(fail)?;
+    validate::check_kind(&entity).map_err(fail)?;
+    let mut targets = Vec::new();
+    if me.kind == "Location" {
+        let empty = Map::new();
+        let spec = entity.get("spec").and_then(Value::as_object).unwrap_or(&empty);
+        targets = locations::location_targets(ctx.sources, file, spec).map_err(fail)?;
+        for target in &targets {
+            let loaded = ctx.load(target);
+            if let Err(why) = &loaded.docs {
+                return Err((at(&["spec".into()]), format!("target {}: {why}", ctx.display(target))));
+            }
+            if let Some(block) = &loaded.blocking {
+                return Err((
+                    at(&["spec".into()]),
+                    format!(
+                        "target {}{}: {} — Backstage then rejects this whole Location",
+                        ctx.display(target),
+                        block.line.map(|l| format!(":{l}")).unwrap_or_default(),
+                        block.message
+                    ),
+                ));
+            }
+        }
+    }
+    let (rows, declared) = relations::emit(&entity, me).map_err(fail)?;
+    let declared = declared
+        .into_iter()
+        .map(|d| {
+            let line = at(&["spec".to_string(), d.field.to_string()]);
+            (d, line)
+        })
+        .collect();
+    Ok(Processed { entity, rows, declared, targets })
+}
+
+/// Ingestion decisions, relations, stitching and problems.
+fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
+    let mut problems = Vec::new();
+    // Ingestion, in processing order.
+    let mut owner_of_ref: HashMap<String, usize> = HashMap::new();
+    for i in 0..records.len() {
+        let parent_ingested = records[i].parent.is_none_or(|p| records[p].ingested);
+        let mut ok = records[i].valid && records[i].file_ok && parent_ingested;
+        if records[i].valid && !ok {
+            records[i].dropped = Some(if !records[i].file_ok {
+                let block = ctx.load(&records[i].file).blocking.clone();
+                match block {
+                    Some(b) => format!(
+                        "not added to the catalog: document {} of this file{} has an error, and then no entity of the file is read. Fix that one first",
+                        b.index + 1,
+                        b.line.map(|l| format!(" (line {l})")).unwrap_or_default()
+                    ),
+                    None => "not added to the catalog: its file has an error".into(),
+                }
+            } else {
+                let p = records[i].parent.map(|p| &records[p]);
+                format!(
+                    "not added to the catalog: the Location {} that points at this file was not added{}",
+                    p.and_then(|p| p.entity_ref.clone()).unwrap_or_default(),
+                    p.map(|p| format!(" (see {})", ctx.display(&p.file))).unwrap_or_default()
+                )
+            });
+        }
+        if ok {
+            let r = records[i].entity_ref.clone().unwrap_or_default();
+            if let Some(&prev) = owner_of_ref.get(&r) {
+                if records[prev].file == records[i].file {
+                    records[prev].ingested = false;
+                    records[prev].dropped = Some(format!(
+                        "not added to the catalog: document {} of the same file declares {r} again, and the later one wins",
+                        records[i].index.map_or(0, |x| x + 1)
+                    ));
+                    owner_of_ref.insert(r, i);
+                } else {
+                    ok = false;
+                    let first = ctx.display(&records[prev].file);
+                    records[i].dropped = Some(format!(
+                        "{r} is already defined in {first}:{}; the first definition wins and this one is ignored. Rename one of them or remove the duplicate",
+                        records[prev].line
+                    ));
+                }
+            } else {
+                owner_of_ref.insert(r, i);
+            }
+        }
+        records[i].ingested = ok;
+    }
+
+    // Relations: every row emitted by an ingested entity, deduplicated.
+    let mut rows: BTreeSet<&RelationRow> = BTreeSet::new();
+    for r in records.iter().filter(|r| r.ingested) {
+        rows.extend(r.rows.iter());
+    }
+    let mut by_source: BTreeMap<String, Vec<Relation>> = BTreeMap::new();
+    for row in rows {
+        by_source.entry(row.source.clone()).or_default().push(Relation { kind: row.kind, target: row.target.clone() });
+    }
+    for list in by_source.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+
+    // Stitching: relations attached, javascript: links neutralised, keys
+    // that differ only in case refused (Backstage's search index would).
+    let mut entities = Vec::new();
+    for rec in records.iter_mut().filter(|r| r.ingested) {
+        let Some(mut data) = rec.entity.take() else { continue };
+        let entity_ref = rec.entity_ref.clone().unwrap_or_default();
+        let relations = by_source.get(&entity_ref).cloned().unwrap_or_default();
+        neutralise_script_urls(&mut data);
+        if let Err(v) = validate::check_key_casing(&data) {
+            rec.valid = false;
+            rec.ingested = false;
+            rec.error = Some((None, v.message));
+            continue;
+        }
+        data.insert(
+            "relations".into(),
+            Value::Array(
+                relations
+                    .iter()
+                    .map(|r| {
+                        let mut m = Map::new();
+                        m.insert("type".into(), Value::String(r.kind.into()));
+                        m.insert("targetRef".into(), Value::String(r.target.clone()));
+                        Value::Object(m)
+                    })
+                    .collect(),
+            ),
+        );
+        let me = envelope_ref(&data);
+        entities.push(Entity {
+            entity_ref,
+            kind: me.kind,
+            namespace: me.namespace,
+            name: me.name,
+            data,
+            relations,
+            file: rec.file.clone(),
+            line: rec.line,
+        });
+    }
+    entities.sort_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
+    let by_ref: HashMap<String, usize> = entities.iter().enumerate().map(|(i, e)| (e.entity_ref.clone(), i)).collect();
+
+    // Problems, in processing order.
+    for rec in &records {
+        let file = ctx.display(&rec.file);
+        if let Some((line, message)) = &rec.error {
+            problems.push(Problem::error(&file, line.or(Some(rec.line)), rec.entity_ref.clone(), message.clone()));
+        } else if let Some(why) = &rec.dropped {
+            let conflict = why.contains("already defined");
+            let p = if conflict {
+                Problem::error(&file, Some(rec.line), rec.entity_ref.clone(), why.clone())
+            } else {
+                Problem::warning(&file, Some(rec.line), rec.entity_ref.clone(), why.clone())
+            };
+            problems.push(p);
+        }
+        if rec.ingested {
+            for (d, line) in &rec.declared {
+                if !by_ref.contains_key(&d.target) {
+                    problems.push(Problem::warning(
+                        &file,
+                        *line,
+                        rec.entity_ref.clone(),
+                        format!(
+                            "spec.{} refers to {}, which is not in the catalog; check the spelling, or add that entity",
+                            d.field, d.target
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Catalog { records, entities, by_ref, problems }
+}
+
+/// Backstage replaces `javascript:` view/edit URLs when stitching.
+fn neutralise_script_urls(entity: &mut Map<String, Value>) {
+    let Some(Value::Object(annotations)) = entity.get_mut("metadata").and_then(|m| m.get_mut("annotations")) else {
+        return;
+    };
+    for key in [locations::VIEW_URL, locations::EDIT_URL] {
+        if let Some(Value::String(v)) = annotations.get_mut(key) {
+            if is_script_url(v) {
+                *v = "https://backstage.io/annotation-rejected-for-security-reasons".into();
+            }
+        }
+    }
+}
+
+/// `javascript:` with the control characters and whitespace browsers ignore.
+pub fn is_script_url(url: &str) -> bool {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(11)
+        .collect();
+    cleaned.to_ascii_lowercase().starts_with("javascript:")
+}
+
+impl Record {
+    pub fn display_file(&self, sources: &[Source]) -> String {
+        sources[self.file.source].display(&self.file.rel)
+    }
+}

@@ -1,0 +1,3 @@
+//! The subcommands behind the CLI.
+
+pub mod init;

@@ -1,0 +1,16 @@
+//! portalgen: a developer portal built as a static site.
+//!
+//! The build is one-way data flow through stages, each a module:
+//! [`sources`] → files ([`catalog::load`]) → [`entities`] → [`catalog`] →
+//! [`site`] → [`output`].
+
+pub mod catalog;
+pub mod check;
+pub mod commands;
+pub mod config;
+pub mod entities;
+pub mod output;
+pub mod pipeline;
+pub mod problems;
+pub mod site;
+pub mod sources;

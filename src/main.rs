@@ -1,0 +1,159 @@
+//! The `portalgen` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use portalgen::check::{self, Format};
+use portalgen::config::Config;
+use portalgen::pipeline;
+use portalgen::problems::Severity;
+
+/// Build a developer portal — Backstage-compatible catalog, docs and search —
+/// as a static site.
+#[derive(Parser)]
+#[command(name = "portalgen", version, about, long_about = None)]
+struct Cli {
+    /// The site configuration; relative paths in it resolve against its folder.
+    #[arg(long, global = true, value_name = "FILE", default_value = "site.toml")]
+    config: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read every source and write the portal as a static site.
+    ///
+    /// Problems in catalog files are reported (file:line) and the rest of the
+    /// portal still builds. The site is written to a staging folder and moved
+    /// into place only when complete.
+    Build {
+        /// Output folder (default: `output` from site.toml, normally ./public).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Exit with status 1 when any error or warning was reported.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Validate catalog files exactly as Backstage would, without writing a site.
+    ///
+    /// With PATHs, checks those files (whatever their name) and the
+    /// catalog-info.yaml files under those folders, following Location
+    /// entities; no site.toml is needed. Without PATHs, checks the sources of
+    /// site.toml. Exit status: 0 no errors, 1 errors, 2 usage or configuration error.
+    Check {
+        /// Files or folders to check.
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Treat warnings (such as references to missing entities) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a small working site in DIR (default: the current folder).
+    Init {
+        /// Folder to create the site in.
+        dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { out, strict } => build(&cli.config, out, strict),
+        Command::Check { paths, format, strict } => check_command(&cli.config, &paths, format, strict),
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            match portalgen::commands::init::run(&dir) {
+                Ok(()) => {
+                    println!(
+                        "Created a portalgen site in {}. Build it with: portalgen --config {} build",
+                        dir.display(),
+                        dir.join("site.toml").display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
+    Config::load(path).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn build(config_path: &std::path::Path, out: Option<PathBuf>, strict: bool) -> ExitCode {
+    let config = match load_config(config_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let started = std::time::Instant::now();
+    let loaded = pipeline::load_catalog(&config);
+    let problems = &loaded.catalog.problems;
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    for p in problems {
+        eprintln!("{}", check::text_line(p, colour));
+    }
+    let out = out.unwrap_or_else(|| config.output_dir());
+    match pipeline::write_site(&config, &loaded, &out) {
+        Ok(files) => {
+            let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+            eprintln!(
+                "built {} entities into {} ({files} files) in {:.2?}; {errors} errors, {} warnings",
+                loaded.catalog.entities.len(),
+                out.display(),
+                started.elapsed(),
+                problems.len() - errors
+            );
+            if strict && !problems.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: could not write the site to {}: {e}", out.display());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check_command(config_path: &std::path::Path, paths: &[PathBuf], format: Format, strict: bool) -> ExitCode {
+    let (sources, catalog, mut problems) = if paths.is_empty() {
+        let config = match load_config(config_path) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let loaded = pipeline::load_catalog(&config);
+        (loaded.sources, loaded.catalog, Vec::new())
+    } else {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let (sources, registrations, problems) = check::sources_for_paths(paths, &cwd);
+        let catalog =
+            portalgen::catalog::build(portalgen::catalog::Input { sources: &sources, registrations, allow: None });
+        (sources, catalog, problems)
+    };
+    problems.extend(catalog.problems.iter().cloned());
+    if strict {
+        for p in &mut problems {
+            p.severity = Severity::Error;
+        }
+    }
+    print!("{}", check::render(format, &catalog, &sources, &problems));
+    if problems.iter().any(|p| p.severity == Severity::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,68 @@
+//! Stage 6 — output: the site is written to a staging folder beside the
+//! output folder and swapped in only when everything was written, so a
+//! failed build never leaves a half-written site behind.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> io::Result<Staging> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Staging { dir, target: target.to_path_buf() })
+    }
+
+    /// Writes `rel` (a `/`-separated path inside the site).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        if rel.split('/').any(|p| p == ".." || p.is_empty()) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write unsafe path {rel}")));
+        }
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Moves the staged site into place.
+    pub fn commit(self) -> io::Result<()> {
+        let old = self.dir.with_extension("old");
+        if self.target.exists() {
+            std::fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            if old.exists() {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(e);
+        }
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
