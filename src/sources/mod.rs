@@ -195,12 +195,20 @@ pub fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf()))
 }
 
-/// `path` relative to `base` when inside it, else absolute.
+/// `path` relative to `base` (with `..` where needed), `/`-separated, so
+/// messages and `file:` locations do not depend on where the build ran.
 pub fn display_path(path: &Path, base: &Path) -> String {
-    match path.strip_prefix(base) {
-        Ok(rel) => to_slash(rel).unwrap_or_else(|| path.display().to_string()),
-        Err(_) => path.display().to_string(),
+    let path_parts: Vec<Component> = path.components().collect();
+    let base_parts: Vec<Component> = base.components().collect();
+    let common = path_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return path.display().to_string();
     }
+    let mut parts: Vec<String> = base_parts[common..].iter().map(|_| "..".to_string()).collect();
+    for c in &path_parts[common..] {
+        parts.push(c.as_os_str().to_string_lossy().into_owned());
+    }
+    parts.join("/")
 }
 
 /// The sources a configuration names.
@@ -227,6 +235,12 @@ mod tests {
         assert_eq!(normalize_rel("a", "../../etc/passwd"), None);
         assert_eq!(parent_dir("a/b/c.yaml"), "a/b");
         assert_eq!(parent_dir("c.yaml"), "");
+    }
+
+    #[test]
+    fn displays_relative_to_the_project() {
+        assert_eq!(display_path(Path::new("/a/b/c.yaml"), Path::new("/a")), "b/c.yaml");
+        assert_eq!(display_path(Path::new("/a/x/c.yaml"), Path::new("/a/b")), "../x/c.yaml");
     }
 
     #[test]
