@@ -13,23 +13,36 @@ pub struct Loaded {
     pub catalog: Catalog,
 }
 
+/// Prints how long a stage took when `PORTALGEN_TIMINGS` is set (for the benchmark).
+pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let out = f();
+    if std::env::var_os("PORTALGEN_TIMINGS").is_some() {
+        eprintln!("timing: {stage}: {:.1?}", started.elapsed());
+    }
+    out
+}
+
 /// Reads every configured source and builds the catalog.
 pub fn load_catalog(config: &Config) -> Loaded {
     let sources = sources::from_config(config);
-    let registrations: Vec<FileKey> = sources
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| s.catalog_files().into_iter().map(move |rel| FileKey { source: i, rel }))
-        .collect();
-    let catalog =
-        catalog::build(catalog::Input { sources: &sources, registrations, allow: config.catalog.allow.as_deref() });
+    let registrations: Vec<FileKey> = timed("discover", || {
+        sources
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.catalog_files().into_iter().map(move |rel| FileKey { source: i, rel }))
+            .collect()
+    });
+    let catalog = timed("catalog", || {
+        catalog::build(catalog::Input { sources: &sources, registrations, allow: config.catalog.allow.as_deref() })
+    });
     Loaded { sources, catalog }
 }
 
 /// Writes the site for a loaded catalog into `out`, atomically.
 pub fn write_site(config: &Config, loaded: &Loaded, out: &Path) -> std::io::Result<usize> {
     let staging = Staging::new(out)?;
-    let pages = site::render(config, &loaded.catalog, &loaded.sources, &staging)?;
-    staging.commit()?;
+    let pages = timed("site", || site::render(config, &loaded.catalog, &loaded.sources, &staging))?;
+    timed("commit", || staging.commit())?;
     Ok(pages)
 }

@@ -8,7 +8,7 @@ use crate::entities::validate::{check_envelope, Violation};
 use crate::entities::yaml::{parse_file, DocContent, Document};
 use crate::sources::Source;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LoadedFile {
     /// The documents, or why the file could not be read at all.
     pub docs: Result<Vec<Document>, String>,
@@ -21,6 +21,17 @@ pub struct FileBlock {
     pub index: usize,
     pub line: Option<usize>,
     pub message: String,
+}
+
+impl LoadedFile {
+    /// What is still needed once the documents have been processed: whether
+    /// the file could be read and whether it blocks.
+    pub fn summary(&self) -> LoadedFile {
+        LoadedFile {
+            docs: self.docs.as_ref().map(|_| Vec::new()).map_err(Clone::clone),
+            blocking: self.blocking.clone(),
+        }
+    }
 }
 
 /// Why a document could not become an entity, for documents that block their file.

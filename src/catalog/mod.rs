@@ -10,7 +10,7 @@
 pub mod load;
 pub mod locations;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -48,8 +48,10 @@ pub struct Record {
     pub dropped: Option<String>,
     entity: Option<Map<String, Value>>,
     rows: Vec<RelationRow>,
-    declared: Vec<(DeclaredRef, Option<usize>)>,
+    declared: Vec<DeclaredRef>,
     targets: Vec<FileKey>,
+    /// Checked in parallel, applied at stitching time as Backstage does.
+    stitch_error: Option<String>,
     parent: Option<usize>,
     origin: String,
     file_ok: bool,
@@ -142,6 +144,22 @@ impl Ctx<'_> {
         loaded
     }
 
+    /// The file with its documents, for processing them; the cache keeps
+    /// only its summary afterwards so memory does not grow with the catalog.
+    fn take(&self, key: &FileKey) -> LoadedFile {
+        let cached = self.cache.lock().ok().and_then(|mut c| c.remove(key));
+        let loaded = match cached {
+            Some(arc) if arc.docs.as_ref().is_ok_and(|d| !d.is_empty()) => {
+                Arc::try_unwrap(arc).unwrap_or_else(|shared| (*shared).clone())
+            }
+            _ => load::load(&self.sources[key.source], &key.rel, self.allow),
+        };
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key.clone(), Arc::new(loaded.summary()));
+        }
+        loaded
+    }
+
     fn display(&self, key: &FileKey) -> String {
         self.sources[key.source].display(&key.rel)
     }
@@ -189,7 +207,7 @@ fn process_file(
     parent: Option<usize>,
     parent_info: Option<&(String, String)>,
 ) -> Vec<Record> {
-    let loaded = ctx.load(file);
+    let loaded = ctx.take(file);
     let origin = match parent_info {
         Some((_, origin)) => origin.clone(),
         None => locations::location_ref(ctx.sources, file),
@@ -207,12 +225,14 @@ fn process_file(
         rows: Vec::new(),
         declared: Vec::new(),
         targets: Vec::new(),
+        stitch_error: None,
         parent,
         origin: origin.clone(),
         file_ok: true,
         blocks_file: false,
     };
-    let docs = match &loaded.docs {
+    let file_ok = parent.is_some() || loaded.blocking.is_none();
+    let docs = match loaded.docs {
         Ok(docs) => docs,
         Err(why) => {
             let mut r = blank(None, 1);
@@ -220,7 +240,6 @@ fn process_file(
             return vec![r];
         }
     };
-    let file_ok = parent.is_some() || loaded.blocking.is_none();
     let parent_ref = parent_info.map(|(r, _)| r.as_str());
     let mut out = Vec::new();
     for doc in docs {
@@ -229,7 +248,7 @@ fn process_file(
         }
         let mut rec = blank(Some(doc.index), doc.line);
         rec.file_ok = file_ok;
-        if let Some((line, message)) = load::document_error(doc, ctx.allow) {
+        if let Some((line, message)) = load::document_error(&doc, ctx.allow) {
             if let DocContent::Object(map) = &doc.content {
                 rec.entity_ref = loose_ref(map);
             }
@@ -238,19 +257,21 @@ fn process_file(
             out.push(rec);
             continue;
         }
-        let DocContent::Object(map) = &doc.content else {
+        let Document { line, text, content, .. } = doc;
+        let DocContent::Object(map) = content else {
             continue;
         };
-        let me = envelope_ref(map);
+        let me = envelope_ref(&map);
         let canonical = me.canonical();
         if parent_ref == Some(canonical.as_str()) {
             // Backstage ignores an entity with the same ref as the Location emitting it.
             continue;
         }
         rec.entity_ref = Some(canonical);
-        match process_entity(ctx, file, doc, map.clone(), &me, &rec.origin) {
+        match process_entity(ctx, file, (&text, line), map, &me, &rec.origin) {
             Ok(processed) => {
                 rec.valid = true;
+                rec.stitch_error = validate::check_key_casing(&processed.entity).err().map(|v| v.message);
                 rec.entity = Some(processed.entity);
                 rec.rows = processed.rows;
                 rec.declared = processed.declared;
@@ -290,7 +311,7 @@ fn loose_ref(map: &Map<String, Value>) -> Option<String> {
 struct Processed {
     entity: Map<String, Value>,
     rows: Vec<RelationRow>,
-    declared: Vec<(DeclaredRef, Option<usize>)>,
+    declared: Vec<DeclaredRef>,
     targets: Vec<FileKey>,
 }
 
@@ -299,12 +320,12 @@ struct Processed {
 fn process_entity(
     ctx: &Ctx,
     file: &FileKey,
-    doc: &Document,
+    (doc_text, doc_line): (&str, usize),
     mut entity: Map<String, Value>,
     me: &EntityRef,
     origin: &str,
 ) -> Result<Processed, (Option<usize>, String)> {
-    let at = |path: &[String]| lines::locate(&doc.text, doc.line, path).or(Some(doc.line));
+    let at = |path: &[String]| lines::locate(doc_text, doc_line, path).or(Some(doc_line));
     let fail = |v: Violation| (at(&v.path), v.message);
     locations::annotate(&mut entity, ctx.sources, file, origin);
     let reader = locations::SourceReader { sources: ctx.sources, file };
@@ -335,13 +356,6 @@ fn process_entity(
         }
     }
     let (rows, declared) = relations::emit(&entity, me).map_err(fail)?;
-    let declared = declared
-        .into_iter()
-        .map(|d| {
-            let line = at(&["spec".to_string(), d.field.to_string()]);
-            (d, line)
-        })
-        .collect();
     Ok(Processed { entity, rows, declared, targets })
 }
 
@@ -399,18 +413,23 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
     }
 
     // Relations: every row emitted by an ingested entity, deduplicated.
-    let mut rows: BTreeSet<&RelationRow> = BTreeSet::new();
+    let mut by_source: HashMap<&str, Vec<Relation>> = HashMap::new();
     for r in records.iter().filter(|r| r.ingested) {
-        rows.extend(r.rows.iter());
+        for row in &r.rows {
+            by_source
+                .entry(row.source.as_str())
+                .or_default()
+                .push(Relation { kind: row.kind, target: row.target.clone() });
+        }
     }
-    let mut by_source: BTreeMap<String, Vec<Relation>> = BTreeMap::new();
-    for row in rows {
-        by_source.entry(row.source.clone()).or_default().push(Relation { kind: row.kind, target: row.target.clone() });
-    }
-    for list in by_source.values_mut() {
-        list.sort();
-        list.dedup();
-    }
+    let mut by_source: HashMap<String, Vec<Relation>> = by_source
+        .into_par_iter()
+        .map(|(source, mut list)| {
+            list.sort_unstable();
+            list.dedup();
+            (source.to_string(), list)
+        })
+        .collect();
 
     // Stitching: relations attached, javascript: links neutralised, keys
     // that differ only in case refused (Backstage's search index would).
@@ -418,12 +437,12 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
     for rec in records.iter_mut().filter(|r| r.ingested) {
         let Some(mut data) = rec.entity.take() else { continue };
         let entity_ref = rec.entity_ref.clone().unwrap_or_default();
-        let relations = by_source.get(&entity_ref).cloned().unwrap_or_default();
+        let relations = by_source.remove(&entity_ref).unwrap_or_default();
         neutralise_script_urls(&mut data);
-        if let Err(v) = validate::check_key_casing(&data) {
+        if let Some(message) = rec.stitch_error.take() {
             rec.valid = false;
             rec.ingested = false;
-            rec.error = Some((None, v.message));
+            rec.error = Some((None, message));
             continue;
         }
         data.insert(
@@ -455,7 +474,11 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
     entities.sort_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
     let by_ref: HashMap<String, usize> = entities.iter().enumerate().map(|(i, e)| (e.entity_ref.clone(), i)).collect();
 
-    // Problems, in processing order.
+    let mut reloaded: HashMap<FileKey, load::LoadedFile> = HashMap::new();
+    // Problems, in processing order. A reference to an entity that exists
+    // but was rejected says where, so the fix is one click away.
+    let rejected: HashMap<&str, &Record> =
+        records.iter().filter(|r| !r.ingested).filter_map(|r| Some((r.entity_ref.as_deref()?, r))).collect();
     for rec in &records {
         let file = ctx.display(&rec.file);
         if let Some((line, message)) = &rec.error {
@@ -470,22 +493,43 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
             problems.push(p);
         }
         if rec.ingested {
-            for (d, line) in &rec.declared {
+            for d in &rec.declared {
                 if !by_ref.contains_key(&d.target) {
+                    let line = declared_line(ctx, rec, d, &mut reloaded);
+                    let why = match rejected.get(d.target.as_str()) {
+                        Some(r) => format!(
+                            "it is defined in {}:{} but was not added (see the problem reported there)",
+                            ctx.display(&r.file),
+                            r.line
+                        ),
+                        None => "check the spelling, or add that entity".to_string(),
+                    };
                     problems.push(Problem::warning(
                         &file,
-                        *line,
+                        line,
                         rec.entity_ref.clone(),
-                        format!(
-                            "spec.{} refers to {}, which is not in the catalog; check the spelling, or add that entity",
-                            d.field, d.target
-                        ),
+                        format!("spec.{} refers to {}, which is not in the catalog; {why}", d.field, d.target),
                     ));
                 }
             }
         }
     }
     Catalog { records, entities, by_ref, problems }
+}
+
+/// The line of a declared ref, found only when a problem needs it (the
+/// documents are not kept in memory after processing).
+fn declared_line(
+    ctx: &Ctx,
+    rec: &Record,
+    declared: &DeclaredRef,
+    reloaded: &mut HashMap<FileKey, load::LoadedFile>,
+) -> Option<usize> {
+    let loaded = reloaded
+        .entry(rec.file.clone())
+        .or_insert_with(|| load::load(&ctx.sources[rec.file.source], &rec.file.rel, ctx.allow));
+    let doc = loaded.docs.as_ref().ok()?.iter().find(|d| Some(d.index) == rec.index)?;
+    lines::locate(&doc.text, doc.line, &declared.path()).or(Some(rec.line))
 }
 
 /// Backstage replaces `javascript:` view/edit URLs when stitching.

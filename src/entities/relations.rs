@@ -35,7 +35,18 @@ pub struct RelationRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeclaredRef {
     pub field: &'static str,
+    /// Position in a list field.
+    pub index: Option<usize>,
     pub target: String,
+}
+
+impl DeclaredRef {
+    /// Path of the declaring value inside the entity, for locating its line.
+    pub fn path(&self) -> Vec<String> {
+        let mut p = vec!["spec".to_string(), self.field.to_string()];
+        p.extend(self.index.map(|i| i.to_string()));
+        p
+    }
 }
 
 /// (field, default kind, forward relation, reverse relation) per kind.
@@ -110,7 +121,7 @@ pub fn emit(entity: &Map<String, Value>, me: &EntityRef) -> Result<(Vec<Relation
             let target = target_ref.canonical();
             rows.push(RelationRow { source: source.clone(), kind: forward, target: target.clone() });
             rows.push(RelationRow { source: target.clone(), kind: reverse, target: source.clone() });
-            declared.push(DeclaredRef { field, target });
+            declared.push(DeclaredRef { field, index: (i != usize::MAX).then_some(i), target });
         }
     }
     Ok((rows, declared))

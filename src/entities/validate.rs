@@ -472,7 +472,10 @@ pub fn check_kind(entity: &Map<String, Value>) -> Check {
         return Err(Violation::new(&["kind"], format!("unrecognised entity: {hint}")));
     }
     let Some(spec) = entity.get("spec") else {
-        return Err(Violation::new(&["spec"], format!("`spec` is missing: a {kind} needs {}", required_fields(kind))));
+        return Err(Violation::new(
+            &["spec"],
+            format!("`spec` is missing: {} {kind} needs {}", article(kind), required_fields(kind)),
+        ));
     };
     let Value::Object(spec) = spec else {
         return Err(Violation::new(&["spec"], "`spec` must be a mapping"));
@@ -540,6 +543,14 @@ pub fn check_kind(entity: &Map<String, Value>) -> Check {
     }
 }
 
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 fn required_fields(kind: &str) -> &'static str {
     match kind {
         "Component" => "spec.type, spec.lifecycle and spec.owner",
@@ -564,7 +575,12 @@ impl Spec<'_> {
             if !self.spec.contains_key(*f) {
                 return Err(Violation::new(
                     &["spec"],
-                    format!("spec.{f} is missing: a {} needs {}", self.kind, required_fields(self.kind)),
+                    format!(
+                        "spec.{f} is missing: {} {} needs {}",
+                        article(self.kind),
+                        self.kind,
+                        required_fields(self.kind)
+                    ),
                 ));
             }
         }
@@ -793,62 +809,104 @@ fn check_template(s: &Spec) -> Check {
 // ---------------------------------------------------------------- stitching
 
 /// Backstage's search index refuses entities with two keys that differ only
-/// in case (`example.com/Owner` and `example.com/owner`). Mirrors
-/// `buildEntitySearch`, including the keys it derives from string lists.
+/// in case (`example.com/Owner` and `example.com/owner`). Its index flattens
+/// the entity into dotted paths, merging the objects of a list and adding a
+/// `path.item` key for each string in a list; this walks the same flattened
+/// paths level by level without building them.
 pub fn check_key_casing(entity: &Map<String, Value>) -> Check {
-    let mut keys: Vec<String> = Vec::new();
-    let mut seen_list_keys = std::collections::HashSet::new();
-    fn visit(path: &str, value: &Value, keys: &mut Vec<String>, seen: &mut std::collections::HashSet<String>) {
-        const SPECIAL: [&str; 7] = [
-            "attachments",
-            "relations",
-            "status",
-            "metadata.name",
-            "metadata.namespace",
-            "metadata.uid",
-            "metadata.etag",
-        ];
-        if SPECIAL.contains(&path) {
-            return;
-        }
-        match value {
-            Value::Array(items) => {
-                for item in items {
-                    visit(path, item, keys, seen);
-                    if let Value::String(s) = item {
-                        let key = format!("{path}.{s}");
-                        if seen.insert(key.to_lowercase()) {
-                            keys.push(key);
-                        }
-                    }
-                }
-            }
-            Value::Object(map) => {
-                for (k, v) in map {
-                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-                    visit(&p, v, keys, seen);
-                }
-            }
-            _ => keys.push(path.to_string()),
-        }
-    }
-    for (k, v) in entity {
-        visit(k, v, &mut keys, &mut seen_list_keys);
-    }
-    keys.extend(["metadata.name", "metadata.namespace", "metadata.uid"].map(String::from));
-    let unique: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
-    let mut lower: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for key in &unique {
-        if let Some(other) = lower.insert(key.to_lowercase(), key) {
-            let (a, b) = if other < *key { (other, *key) } else { (*key, other) };
-            let path: Vec<String> = a.split('.').map(String::from).collect();
-            return Err(Violation::at(
-                path,
-                format!("`{a}` and `{b}` differ only in upper/lower case; the catalog treats keys case-insensitively — keep one of them"),
-            ));
+    // Root keys are already limited to apiVersion, kind, metadata and spec.
+    let mut seen_items = std::collections::HashSet::new();
+    for (key, value) in entity {
+        if !UNINDEXED.contains(&key.as_str()) {
+            check_level(key, &[value], &mut seen_items)?;
         }
     }
     Ok(())
+}
+
+/// Paths the search index leaves out; name, namespace and uid are added back.
+const UNINDEXED: [&str; 7] =
+    ["attachments", "relations", "status", "metadata.name", "metadata.namespace", "metadata.uid", "metadata.etag"];
+
+fn check_level<'a>(path: &str, nodes: &[&'a Value], seen_items: &mut std::collections::HashSet<String>) -> Check {
+    // lower-cased name → (name as written, values under it)
+    let mut names: Vec<(String, &'a str, Vec<&'a Value>)> = Vec::new();
+    fn flatten<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| flatten(i, out)),
+            other => out.push(other),
+        }
+    }
+    let mut flat = Vec::new();
+    for node in nodes {
+        flatten(node, &mut flat);
+    }
+    let mut add = |lower: String, raw: &'a str, child: Option<&'a Value>| -> Check {
+        match names.iter_mut().find(|(l, _, _)| *l == lower) {
+            Some((_, existing, _)) if *existing != raw => {
+                let (a, b) = if *existing < raw { (*existing, raw) } else { (raw, *existing) };
+                let join = |n: &str| if path.is_empty() { n.to_string() } else { format!("{path}.{n}") };
+                Err(Violation::at(
+                    join(a).split('.').map(String::from).collect(),
+                    format!(
+                        "`{}` and `{}` differ only in upper/lower case; the catalog treats keys case-insensitively — keep one of them",
+                        join(a),
+                        join(b)
+                    ),
+                ))
+            }
+            Some((_, _, children)) => {
+                children.extend(child);
+                Ok(())
+            }
+            None => {
+                names.push((lower, raw, child.into_iter().collect()));
+                Ok(())
+            }
+        }
+    };
+    if path == "metadata" {
+        for fixed in ["name", "namespace", "uid"] {
+            add(fixed.to_string(), fixed, None)?;
+        }
+    }
+    for node in &flat {
+        if let Value::Object(map) = node {
+            for (k, v) in map {
+                add(k.to_lowercase(), k, Some(v))?;
+            }
+        }
+    }
+    // Lists of strings add `path.item` keys, the first spelling of an item winning.
+    for node in nodes {
+        let mut strings = Vec::new();
+        collect_list_strings(node, false, &mut strings);
+        for item in strings {
+            let lower = item.to_lowercase();
+            if seen_items.insert(format!("{path}\0{lower}")) {
+                add(lower, item, None)?;
+            }
+        }
+    }
+    for (_, raw, children) in names {
+        if children.is_empty() {
+            continue;
+        }
+        let child_path = if path.is_empty() { raw.to_string() } else { format!("{path}.{raw}") };
+        if UNINDEXED.contains(&child_path.as_str()) {
+            continue;
+        }
+        check_level(&child_path, &children, seen_items)?;
+    }
+    Ok(())
+}
+
+fn collect_list_strings<'a>(v: &'a Value, in_list: bool, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| collect_list_strings(i, true, out)),
+        Value::String(s) if in_list => out.push(s),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -910,5 +968,15 @@ mod tests {
         assert!(check_key_casing(&e).is_err());
         let tags = entity(json!({"metadata": {"tags": ["a", "A"]}}));
         assert_eq!(check_key_casing(&tags), Ok(()));
+        let merged = entity(json!({"metadata": {"links": [{"Url": "a"}, {"url": "b"}]}}));
+        assert!(check_key_casing(&merged).is_err(), "objects of a list share their paths");
+        let item = entity(json!({"spec": {"x": ["Foo"], "X": 1}}));
+        assert!(check_key_casing(&item).is_err());
+        let item_vs_key = entity(json!({"spec": {"x": ["Foo", {"foo": 1}]}}));
+        assert!(check_key_casing(&item_vs_key).is_err(), "a list string and an object key at one path");
+        let name = entity(json!({"metadata": {"Name": "x"}}));
+        assert!(check_key_casing(&name).is_err(), "metadata.name is always indexed");
+        let same = entity(json!({"spec": {"links": [{"url": "a"}, {"url": "b"}]}}));
+        assert_eq!(check_key_casing(&same), Ok(()));
     }
 }

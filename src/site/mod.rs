@@ -20,7 +20,7 @@ pub fn entities_json(catalog: &Catalog) -> Vec<u8> {
             Value::Object(out)
         })
         .collect();
-    let mut bytes = serde_json::to_vec_pretty(&list).unwrap_or_default();
+    let mut bytes = serde_json::to_vec(&list).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }

@@ -38,7 +38,7 @@ impl Source {
     /// `.git`, `node_modules`, `target` and anything `.gitignore`d.
     pub fn list_files(&self) -> &[String] {
         self.files.get_or_init(|| {
-            let mut files = Vec::new();
+            let files = std::sync::Mutex::new(Vec::new());
             let walker = ignore::WalkBuilder::new(&self.root)
                 .hidden(false)
                 .git_global(false)
@@ -48,16 +48,24 @@ impl Source {
                 .filter_entry(|e| {
                     !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
                 })
-                .build();
-            for entry in walker.flatten() {
-                if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
-                    if let Ok(rel) = entry.path().strip_prefix(&self.root) {
-                        if let Some(rel) = to_slash(rel) {
-                            files.push(rel);
+                .build_parallel();
+            walker.run(|| {
+                let files = &files;
+                let root = &self.root;
+                Box::new(move |entry| {
+                    if let Ok(entry) = entry {
+                        if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
+                            if let Some(rel) = entry.path().strip_prefix(root).ok().and_then(to_slash) {
+                                if let Ok(mut f) = files.lock() {
+                                    f.push(rel);
+                                }
+                            }
                         }
                     }
-                }
-            }
+                    ignore::WalkState::Continue
+                })
+            });
+            let mut files = files.into_inner().unwrap_or_default();
             files.sort();
             files
         })
