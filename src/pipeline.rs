@@ -33,9 +33,26 @@ pub fn load_catalog(config: &Config) -> Loaded {
             .flat_map(|(i, s)| s.catalog_files().into_iter().map(move |rel| FileKey { source: i, rel }))
             .collect()
     });
-    let catalog = timed("catalog", || {
+    let mut catalog = timed("catalog", || {
         catalog::build(catalog::Input { sources: &sources, registrations, allow: config.catalog.allow.as_deref() })
     });
+    for source in &sources {
+        if !source.root.is_dir() {
+            catalog.problems.insert(
+                0,
+                crate::problems::Problem::error(
+                    config.file.display().to_string(),
+                    None,
+                    None,
+                    format!(
+                        "source \"{}\": folder {} does not exist; fix its `path` (relative to this file)",
+                        source.name,
+                        source.root.display()
+                    ),
+                ),
+            );
+        }
+    }
     Loaded { sources, catalog }
 }
 

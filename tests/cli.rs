@@ -142,3 +142,23 @@ fn help_is_useful_for_each_command() {
         assert!(stdout(&out).len() > 200, "{cmd} --help:\n{}", stdout(&out));
     }
 }
+
+#[test]
+fn a_missing_source_folder_is_reported_and_the_rest_builds() {
+    let dir = tempdir();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "site.toml",
+                "[[sources]]\nname = \"gone\"\npath = \"nowhere\"\n\n[[sources]]\nname = \"here\"\npath = \"repo\"\n",
+            ),
+            ("repo/catalog-info.yaml", GOOD),
+        ],
+    );
+    let out = portalgen(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("source \"gone\": folder"), "{}", stderr(&out));
+    let entities = json(&read(&dir.path().join("public/api/entities.json")));
+    assert_eq!(entities.as_array().map(Vec::len), Some(1));
+}

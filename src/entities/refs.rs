@@ -28,6 +28,13 @@ impl EntityRef {
     /// Parses a reference written in a spec field. `default_kind` is the
     /// field's default kind (none for `dependsOn`), `default_namespace` the
     /// referring entity's namespace.
+    ///
+    /// ```
+    /// use portalgen::entities::EntityRef;
+    /// let owner = EntityRef::parse("team-a", Some("Group"), "payments").map(|r| r.canonical());
+    /// assert_eq!(owner, Ok("group:payments/team-a".to_string()));
+    /// assert!(EntityRef::parse("orders-db", None, "default").is_err(), "dependsOn needs a kind");
+    /// ```
     pub fn parse(text: &str, default_kind: Option<&str>, default_namespace: &str) -> Result<EntityRef, RefError> {
         if text.is_empty() {
             return Err(RefError::Empty);
