@@ -10,6 +10,11 @@ use portalgen::config::Config;
 use portalgen::pipeline;
 use portalgen::problems::Severity;
 
+// The catalog stages allocate millions of small strings and maps from two
+// threads; mimalloc makes the whole build markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Build a developer portal — Backstage-compatible catalog, docs and search —
 /// as a static site.
 #[derive(Parser)]
