@@ -6,7 +6,13 @@ use std::process::{Command, Output};
 
 /// `../shared` beside the project: the oracle and the corpora.
 pub fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    assert!(
+        dir.join("corpus").is_dir(),
+        "{} not found: the compatibility tests need the shared oracle and corpora beside the project",
+        dir.display()
+    );
+    dir
 }
 
 pub fn fixtures() -> PathBuf {
