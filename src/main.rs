@@ -112,16 +112,20 @@ fn build(config_path: &std::path::Path, out: Option<PathBuf>, strict: bool) -> E
     }
     let out = out.unwrap_or_else(|| config.output_dir());
     match pipeline::write_site(&config, &loaded, &out) {
-        Ok(files) => {
-            let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+        Ok(report) => {
+            for p in &report.problems {
+                eprintln!("{}", check::text_line(p, colour));
+            }
+            let all: Vec<_> = problems.iter().chain(&report.problems).collect();
+            let errors = all.iter().filter(|p| p.severity == Severity::Error).count();
             eprintln!(
-                "built {} entities into {} ({files} files) in {:.2?}; {errors} errors, {} warnings",
+                "built {} entities into {} in {:.2?}; {errors} errors, {} warnings",
                 loaded.catalog.entities.len(),
-                out.display(),
+                portalgen::site::describe_output(&out, &report),
                 started.elapsed(),
-                problems.len() - errors
+                all.len() - errors
             );
-            let failed = strict && !problems.is_empty();
+            let failed = strict && !all.is_empty();
             // Freeing a large catalog entity by entity takes longer than the
             // process exit does; let the operating system reclaim it.
             std::mem::forget(loaded);

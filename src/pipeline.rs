@@ -56,10 +56,11 @@ pub fn load_catalog(config: &Config) -> Loaded {
     Loaded { sources, catalog }
 }
 
-/// Writes the site for a loaded catalog into `out`, atomically.
-pub fn write_site(config: &Config, loaded: &Loaded, out: &Path) -> std::io::Result<usize> {
-    let staging = Staging::new(out)?;
-    let pages = timed("site", || site::render(config, &loaded.catalog, &loaded.sources, &staging))?;
-    timed("commit", || staging.commit())?;
-    Ok(pages)
+/// Writes the site for a loaded catalog into `out`, atomically: nothing
+/// replaces the previous site unless every file was written.
+pub fn write_site(config: &Config, loaded: &Loaded, out: &Path) -> Result<site::SiteReport, String> {
+    let staging = Staging::new(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let report = timed("site", || site::render(config, &loaded.catalog, &loaded.sources, &staging))?;
+    timed("commit", || staging.commit()).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(report)
 }

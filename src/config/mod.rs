@@ -29,6 +29,20 @@ pub struct SiteSection {
     /// `/`, `/portal/` or a full URL such as `https://org.github.io/portal/`.
     pub base_url: String,
     pub output: String,
+    /// `directory` links to `/x/`; `file` links to `/x/index.html`, for
+    /// object storage without index documents and for opening from disk.
+    pub url_style: UrlStyle,
+    /// A theme folder under `themes/`; `default` is built in.
+    pub theme: String,
+    /// Markdown pages of the site (the home page is `index.md`).
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UrlStyle {
+    Directory,
+    File,
 }
 
 impl Default for SiteSection {
@@ -38,6 +52,9 @@ impl Default for SiteSection {
             description: "Who owns what, what depends on what, and where the docs are.".into(),
             base_url: "/".into(),
             output: "public".into(),
+            url_style: UrlStyle::Directory,
+            theme: "default".into(),
+            content: "content".into(),
         }
     }
 }
@@ -155,6 +172,18 @@ impl Config {
                 }
             }
         }
+        let base = &self.site.base_url;
+        if !(base.starts_with('/') || url::Url::parse(base).is_ok()) {
+            return Err(ConfigError(format!(
+                "{file}: site.base_url \"{base}\" must start with / or be a full URL such as https://org.github.io/portal/"
+            )));
+        }
+        if self.site.theme.is_empty() || self.site.theme.contains(['/', '\\']) || self.site.theme.starts_with('.') {
+            return Err(ConfigError(format!(
+                "{file}: site.theme \"{}\" must be the name of a folder under themes/",
+                self.site.theme
+            )));
+        }
         for kind in self.catalog.allow.iter().flatten() {
             if !ALL_KINDS.contains(&kind.as_str()) {
                 return Err(ConfigError(format!(
@@ -169,6 +198,30 @@ impl Config {
     /// The output folder, resolved against the configuration's folder.
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.site.output)
+    }
+
+    /// The path part of `base_url`, always ending in `/` (`/`, `/portal/`).
+    pub fn base_path(&self) -> String {
+        let base = &self.site.base_url;
+        let path = match url::Url::parse(base) {
+            Ok(u) => u.path().to_string(),
+            Err(_) => base.clone(),
+        };
+        if path.ends_with('/') {
+            path
+        } else {
+            format!("{path}/")
+        }
+    }
+
+    /// `base_url` ending in `/`, for canonical links and the sitemap.
+    pub fn base_url(&self) -> String {
+        let base = &self.site.base_url;
+        if base.ends_with('/') {
+            base.clone()
+        } else {
+            format!("{base}/")
+        }
     }
 
     /// A configuration for `portalgen check PATH...` without a `site.toml`.
@@ -199,6 +252,11 @@ mod tests {
         assert_eq!(c.site.output, "public");
         assert_eq!(c.sources[0].catalog, vec![DEFAULT_CATALOG_GLOB.to_string()]);
         assert_eq!(c.catalog.allow, None);
+        assert_eq!(c.site.url_style, UrlStyle::Directory);
+        assert_eq!(c.base_path(), "/");
+        let sub = parse("[site]\nbase_url = \"https://org.github.io/portal\"\n").map_err(|e| e.0);
+        assert_eq!(sub.map(|c| c.base_path()).as_deref(), Ok("/portal/"));
+        assert!(parse("[site]\nurl_style = \"flat\"\n").is_err());
     }
 
     #[test]

@@ -1,8 +1,413 @@
-//! Stage 5 — site model: what pages and data files the portal consists of.
+//! Stage 5 — site model: the pages and data files of the portal, rendered
+//! with the theme's templates in parallel and checked for broken links.
 
-use serde_json::{Map, Value};
+pub mod highlight;
+pub mod links;
+pub mod markdown;
+pub mod theme;
+pub mod urls;
+pub mod views;
 
-use crate::catalog::Catalog;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::catalog::{Catalog, Entity};
+use crate::config::Config;
+use crate::output::Staging;
+use crate::problems::{Problem, Severity};
+use crate::sources::Source;
+use views::{EntityLink, Views};
+
+/// Rows per static catalog page: small pages without JavaScript, and the
+/// full list is still one click away.
+pub const PAGE_SIZE: usize = 200;
+
+/// What a build wrote.
+pub struct SiteReport {
+    pub files: usize,
+    /// Problems found while rendering: broken internal links, template errors.
+    pub problems: Vec<Problem>,
+}
+
+/// One page to render: its output file and what it shows.
+enum PageKind {
+    Home,
+    Content(usize),
+    Catalog { page: usize },
+    Kind { kind: String, page: usize },
+    Entity(usize),
+    Problems,
+    NotFound,
+}
+
+struct Planned {
+    file: String,
+    kind: PageKind,
+}
+
+/// A Markdown page from `content/`.
+struct ContentPage {
+    file: String,
+    title: String,
+    description: String,
+    html: String,
+}
+
+#[derive(Serialize)]
+struct NavPage {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ProblemView {
+    severity: Severity,
+    file: String,
+    line: Option<usize>,
+    entity: Option<EntityLink>,
+    message: String,
+}
+
+/// Everything every page shares.
+struct Shared<'a> {
+    config: &'a Config,
+    catalog: &'a Catalog,
+    sources: &'a [Source],
+    views: Views<'a>,
+    hierarchy: views::Hierarchy,
+    content: Vec<ContentPage>,
+    base: Value,
+    problems_by_ref: BTreeMap<String, Vec<ProblemView>>,
+}
+
+/// Writes every page and data file into `staging`.
+pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &Staging) -> Result<SiteReport, String> {
+    let theme = theme::load(config)?;
+    let style = config.site.url_style;
+    let views = Views { catalog, style };
+    let content = load_content(config);
+    let kind_counts = views::kind_counts(catalog, style);
+    let errors = catalog.problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let nav_pages: Vec<NavPage> = content
+        .iter()
+        .filter(|c| c.file != "index.html")
+        .map(|c| NavPage { title: c.title.clone(), url: urls::link_of(&c.file, style) })
+        .collect();
+    let base = json!({
+        "site": {
+            "title": config.site.title,
+            "description": config.site.description,
+            "base_url": config.base_url(),
+        },
+        "nav": {
+            "home": urls::link_of("index.html", style),
+            "catalog": urls::link_of(&urls::catalog_page_file(1), style),
+            "problems": urls::link_of("problems/index.html", style),
+            "kinds": kind_counts,
+            "pages": nav_pages,
+        },
+        "counts": {
+            "entities": catalog.entities.len(),
+            "errors": errors,
+            "warnings": catalog.problems.len() - errors,
+        },
+        "url_style": style,
+    });
+    let mut problems_by_ref: BTreeMap<String, Vec<ProblemView>> = BTreeMap::new();
+    let shared_views = Views { catalog, style };
+    for p in &catalog.problems {
+        if let Some(r) = &p.entity_ref {
+            problems_by_ref.entry(r.clone()).or_default().push(problem_view(&shared_views, p));
+        }
+    }
+    let shared = Shared {
+        config,
+        catalog,
+        sources,
+        hierarchy: views::Hierarchy::new(catalog),
+        views,
+        content,
+        base,
+        problems_by_ref,
+    };
+
+    let pages = plan(&shared);
+    let mut data_files: Vec<(String, Vec<u8>)> = vec![
+        ("api/entities.json".into(), entities_json(catalog)),
+        ("catalog/_data/entities.js".into(), catalog_data_js(&shared)),
+        ("static/css/highlight.css".into(), highlight::stylesheet().into_bytes()),
+        (
+            "robots.txt".into(),
+            format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url()).into_bytes(),
+        ),
+        (".nojekyll".into(), Vec::new()),
+    ];
+    for (path, bytes) in &theme.statics {
+        data_files.push((format!("static/{path}"), bytes.clone()));
+    }
+    data_files.push(("sitemap.xml".into(), sitemap(config, &pages)));
+
+    let known: HashSet<String> =
+        pages.iter().map(|p| p.file.clone()).chain(data_files.iter().map(|(f, _)| f.clone())).collect();
+    for (path, bytes) in &data_files {
+        staging.write(path, bytes).map_err(|e| format!("{path}: {e}"))?;
+    }
+    let results: Vec<Result<Vec<Problem>, String>> = pages
+        .par_iter()
+        .map(|page| {
+            let html = render_page(&shared, &theme.tera, page)?;
+            staging.write(&page.file, html.as_bytes()).map_err(|e| format!("{}: {e}", page.file))?;
+            // 404.html is served at any path, so its links are root-absolute.
+            if page.file == "404.html" {
+                return Ok(Vec::new());
+            }
+            Ok(links::broken(&page.file, &html, &known)
+                .into_iter()
+                .map(|target| {
+                    Problem::warning(
+                        page.file.clone(),
+                        None,
+                        None,
+                        format!("broken internal link to {target}: no page or file is written there"),
+                    )
+                })
+                .collect())
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for r in results {
+        problems.extend(r?);
+    }
+    Ok(SiteReport { files: known.len(), problems })
+}
+
+fn problem_view(views: &Views, p: &Problem) -> ProblemView {
+    ProblemView {
+        severity: p.severity,
+        file: p.file.clone(),
+        line: p.line,
+        entity: p.entity_ref.as_ref().map(|r| views.link(r, None)),
+        message: p.message.clone(),
+    }
+}
+
+/// The pages of the site, in a fixed order.
+fn plan(shared: &Shared) -> Vec<Planned> {
+    let catalog = shared.catalog;
+    let mut pages = vec![Planned { file: "index.html".into(), kind: PageKind::Home }];
+    for (i, c) in shared.content.iter().enumerate() {
+        if c.file != "index.html" {
+            pages.push(Planned { file: c.file.clone(), kind: PageKind::Content(i) });
+        }
+    }
+    let total_pages = catalog.entities.len().div_ceil(PAGE_SIZE).max(1);
+    for page in 1..=total_pages {
+        pages.push(Planned { file: urls::catalog_page_file(page), kind: PageKind::Catalog { page } });
+    }
+    let mut per_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for e in &catalog.entities {
+        *per_kind.entry(e.kind.clone()).or_default() += 1;
+    }
+    for (kind, count) in per_kind {
+        for page in 1..=count.div_ceil(PAGE_SIZE).max(1) {
+            pages.push(Planned {
+                file: urls::kind_page_file(&kind, page),
+                kind: PageKind::Kind { kind: kind.clone(), page },
+            });
+        }
+    }
+    for (i, e) in catalog.entities.iter().enumerate() {
+        pages.push(Planned { file: urls::entity_file(&e.namespace, &e.kind, &e.name), kind: PageKind::Entity(i) });
+    }
+    pages.push(Planned { file: "problems/index.html".into(), kind: PageKind::Problems });
+    pages.push(Planned { file: "404.html".into(), kind: PageKind::NotFound });
+    pages
+}
+
+/// Entities in catalog order: by kind, then title.
+fn ordered(catalog: &Catalog) -> Vec<&Entity> {
+    let mut list: Vec<&Entity> = catalog.entities.iter().collect();
+    list.sort_by_cached_key(|e| (views::kind_rank(&e.kind), e.title().to_lowercase(), e.entity_ref.clone()));
+    list
+}
+
+fn pagination(page: usize, pages: usize, file_of: impl Fn(usize) -> String, shared: &Shared) -> Value {
+    let style = shared.config.site.url_style;
+    let link = |n: usize| urls::link_of(&file_of(n), style);
+    json!({
+        "page": page,
+        "pages": pages,
+        "prev": (page > 1).then(|| link(page - 1)),
+        "next": (page < pages).then(|| link(page + 1)),
+        "links": (1..=pages).map(|n| json!({"number": n, "url": link(n), "current": n == page})).collect::<Vec<_>>(),
+    })
+}
+
+fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<String, String> {
+    let config = shared.config;
+    let catalog = shared.catalog;
+    let mut ctx = shared.base.clone();
+    let root = if page.file == "404.html" { config.base_path() } else { urls::root_of(&page.file) };
+    let link = urls::link_of(&page.file, config.site.url_style);
+    let canonical = format!("{}{}", config.base_url(), urls::link_of(&page.file, crate::config::UrlStyle::Directory));
+    let (template, title, description, extra): (&str, String, String, Value) = match &page.kind {
+        PageKind::Home => {
+            let home = shared.content.iter().find(|c| c.file == "index.html");
+            let owners: HashSet<&str> =
+                catalog.entities.iter().flat_map(|e| e.related(crate::entities::relations::OWNED_BY)).collect();
+            (
+                "home.html",
+                home.map(|h| h.title.clone()).unwrap_or_else(|| config.site.title.clone()),
+                home.map(|h| h.description.clone())
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or_else(|| config.site.description.clone()),
+                json!({
+                    "content_html": home.map(|h| h.html.clone()).unwrap_or_default(),
+                    "owners": owners.len(),
+                }),
+            )
+        }
+        PageKind::Content(i) => {
+            let c = &shared.content[*i];
+            ("page.html", c.title.clone(), c.description.clone(), json!({"content_html": c.html}))
+        }
+        PageKind::Catalog { page: n } => {
+            let all = ordered(catalog);
+            let pages = all.len().div_ceil(PAGE_SIZE).max(1);
+            let rows: Vec<EntityLink> =
+                all.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|e| shared.views.row(e)).collect();
+            let title = if *n > 1 { format!("Catalog (page {n} of {pages})") } else { "Catalog".to_string() };
+            (
+                "catalog.html",
+                title,
+                format!("All {} entities of the catalog: who owns what, and what it is.", all.len()),
+                json!({"rows": rows, "kind": Value::Null, "total": all.len(), "pagination": pagination(*n, pages, urls::catalog_page_file, shared)}),
+            )
+        }
+        PageKind::Kind { kind, page: n } => {
+            let all: Vec<&Entity> = ordered(catalog).into_iter().filter(|e| &e.kind == kind).collect();
+            let pages = all.len().div_ceil(PAGE_SIZE).max(1);
+            let rows: Vec<EntityLink> =
+                all.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|e| shared.views.row(e)).collect();
+            let plural = views::kind_plural(kind);
+            let title = if *n > 1 { format!("{plural} (page {n} of {pages})") } else { plural.clone() };
+            let k = kind.clone();
+            (
+                "catalog.html",
+                title,
+                format!("All {} {} in the catalog.", all.len(), plural.to_lowercase()),
+                json!({"rows": rows, "kind": kind, "total": all.len(), "pagination": pagination(*n, pages, move |p| urls::kind_page_file(&k, p), shared)}),
+            )
+        }
+        PageKind::Entity(i) => {
+            let e = &catalog.entities[*i];
+            let source_file = shared.sources[e.file.source].display(&e.file.rel);
+            let view = shared.views.entity(e, source_file);
+            let description = if view.link.description.is_empty() {
+                format!("{} {} in the catalog", e.kind, e.title())
+            } else {
+                view.link.description.clone()
+            };
+            let mut extra = Map::new();
+            extra.insert("entity".into(), serde_json::to_value(&view).unwrap_or(Value::Null));
+            extra.insert(
+                "problems".into(),
+                serde_json::to_value(shared.problems_by_ref.get(&e.entity_ref)).unwrap_or(Value::Null),
+            );
+            match e.kind.as_str() {
+                "Group" => {
+                    let g = shared.views.group(e, &shared.hierarchy);
+                    extra.insert("group".into(), serde_json::to_value(g).unwrap_or(Value::Null));
+                }
+                "User" => {
+                    let u = shared.views.user(e);
+                    extra.insert("user".into(), serde_json::to_value(u).unwrap_or(Value::Null));
+                }
+                "API" => {
+                    let definition = e.spec_str("definition").unwrap_or("");
+                    let api_type = e.spec_str("type").unwrap_or("");
+                    let language = highlight::language_of_definition(api_type, definition);
+                    extra.insert(
+                        "api".into(),
+                        json!({
+                            "language": language,
+                            "definition_html": highlight::highlight(definition, language),
+                            "lines": definition.lines().count(),
+                        }),
+                    );
+                }
+                _ => {}
+            }
+            ("entity.html", format!("{} — {}", e.title(), e.kind), description, Value::Object(extra))
+        }
+        PageKind::Problems => {
+            let mut files: BTreeMap<&str, Vec<ProblemView>> = BTreeMap::new();
+            for p in &catalog.problems {
+                files.entry(p.file.as_str()).or_default().push(problem_view(&shared.views, p));
+            }
+            let files: Vec<Value> =
+                files.into_iter().map(|(file, problems)| json!({"file": file, "problems": problems})).collect();
+            (
+                "problems.html",
+                "Catalog problems".into(),
+                "Every error and warning found while reading the catalog, by file.".into(),
+                json!({"files": files}),
+            )
+        }
+        PageKind::NotFound => ("404.html", "Page not found".into(), "This page does not exist.".into(), json!({})),
+    };
+    if let (Value::Object(ctx_map), Value::Object(extra)) = (&mut ctx, extra) {
+        ctx_map.extend(extra);
+        ctx_map.insert("root".into(), Value::String(root));
+        ctx_map.insert(
+            "page".into(),
+            json!({"title": title, "description": description, "canonical": canonical, "file": page.file, "url": link}),
+        );
+    }
+    let context = tera::Context::from_value(ctx).map_err(|e| e.to_string())?;
+    tera.render(template, &context)
+        .map_err(|e| format!("template {template} for {}: {}", page.file, theme::describe_tera_error(&e)))
+}
+
+/// `content/**/*.md`: `index.md` is the home page, `about.md` becomes `about/`.
+fn load_content(config: &Config) -> Vec<ContentPage> {
+    let dir = config.root.join(&config.site.content);
+    let mut pages = Vec::new();
+    if !dir.is_dir() {
+        return pages;
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(&dir) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let stem = rel.trim_end_matches(".md");
+        let file = if stem == "index" {
+            "index.html".to_string()
+        } else if let Some(dir) = stem.strip_suffix("/index") {
+            format!("{dir}/index.html")
+        } else {
+            format!("{stem}/index.html")
+        };
+        let (front, body) = markdown::front_matter(&text);
+        let field = |k: &str| front.as_ref().and_then(|f| f.get(k)).and_then(Value::as_str).map(String::from);
+        let title = field("title").unwrap_or_else(|| first_heading(body).unwrap_or_else(|| stem.to_string()));
+        let description = field("description").unwrap_or_else(|| markdown::plain_text(body, 160));
+        pages.push(ContentPage { file, title, description, html: markdown::render(body) });
+    }
+    pages
+}
+
+fn first_heading(body: &str) -> Option<String> {
+    body.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.trim().to_string())
+}
 
 /// `api/entities.json`: every entity as Backstage's REST API returns it
 /// (`GET /api/catalog/entities`), sorted by ref.
@@ -25,44 +430,48 @@ pub fn entities_json(catalog: &Catalog) -> Vec<u8> {
     bytes
 }
 
-/// Writes every page and data file into `staging`; returns the number of files written.
-pub fn render(
-    config: &crate::config::Config,
-    catalog: &Catalog,
-    sources: &[crate::sources::Source],
-    staging: &crate::output::Staging,
-) -> std::io::Result<usize> {
-    staging.write("api/entities.json", &entities_json(catalog))?;
-    let mut html = String::new();
-    html.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-    html.push_str(&escape(&config.site.title));
-    html.push_str("</title></head><body><h1>");
-    html.push_str(&escape(&config.site.title));
-    html.push_str("</h1><ul>\n");
-    for e in &catalog.entities {
-        html.push_str(&format!(
-            "<li>{} <code>{}</code> — {}</li>\n",
-            escape(&e.kind),
-            escape(&e.entity_ref),
-            escape(&sources[e.file.source].display(&e.file.rel))
-        ));
-    }
-    html.push_str("</ul></body></html>\n");
-    staging.write("index.html", html.as_bytes())?;
-    Ok(2)
+/// The catalog table's data for client-side filtering, as a script so it
+/// also loads from `file://` (where `fetch` of local files is refused).
+fn catalog_data_js(shared: &Shared) -> Vec<u8> {
+    let rows: Vec<Value> = ordered(shared.catalog)
+        .into_iter()
+        .map(|e| {
+            let r = shared.views.row(e);
+            json!({
+                "ref": r.entity_ref,
+                "kind": r.kind,
+                "namespace": r.namespace,
+                "name": r.name,
+                "title": r.title,
+                "type": r.entity_type,
+                "lifecycle": r.lifecycle,
+                "owner": r.owner.as_ref().map(|o| json!({"ref": o.entity_ref, "title": o.title, "url": o.url})),
+                "system": r.system.as_ref().map(|s| json!({"ref": s.entity_ref, "title": s.title, "url": s.url})),
+                "tags": r.tags,
+                "description": r.description,
+                "url": r.url,
+            })
+        })
+        .collect();
+    let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
+    // `</` cannot close the script element: JSON allows `<\/`.
+    format!("window.PORTALGEN_CATALOG = {};\n", json.replace("</", "<\\/")).into_bytes()
 }
 
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+fn sitemap(config: &Config, pages: &[Planned]) -> Vec<u8> {
+    let base = config.base_url();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in pages.iter().filter(|p| p.file != "404.html") {
+        let loc = format!("{base}{}", urls::link_of(&p.file, crate::config::UrlStyle::Directory));
+        out.push_str(&format!("  <url><loc>{}</loc></url>\n", highlight::escape_html(&loc)));
     }
-    out
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
+
+/// Used by the command line to report where the site went.
+pub fn describe_output(out: &Path, report: &SiteReport) -> String {
+    format!("{} ({} files)", out.display(), report.files)
 }
