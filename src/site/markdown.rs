@@ -3,8 +3,19 @@
 
 use pulldown_cmark::{html, Options, Parser};
 
-/// Renders untrusted Markdown to safe HTML.
+/// Renders the site's own Markdown (`content/`) to safe HTML; relative links
+/// stay, and the build checks that they resolve.
 pub fn render(text: &str) -> String {
+    sanitize(&to_html(text), true)
+}
+
+/// Renders Markdown from catalog files: relative URLs are dropped, since
+/// they mean nothing on the portal.
+pub fn render_untrusted(text: &str) -> String {
+    sanitize(&to_html(text), false)
+}
+
+fn to_html(text: &str) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -12,17 +23,18 @@ pub fn render(text: &str) -> String {
     options.insert(Options::ENABLE_FOOTNOTES);
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, Parser::new_ext(text, options));
-    sanitize(&out)
+    out
 }
 
 /// Allowlist sanitising: no scripts, event handlers, styles or
 /// `javascript:` URLs; links get `rel="noopener noreferrer"`.
-pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer"))
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .clean(html)
-        .to_string()
+pub fn sanitize(html: &str, relative_urls: bool) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder.link_rel(Some("noopener noreferrer")).url_schemes(["http", "https", "mailto"].into_iter().collect());
+    if !relative_urls {
+        builder.url_relative(ammonia::UrlRelative::Deny);
+    }
+    builder.clean(html).to_string()
 }
 
 /// Splits `---` YAML front matter from a Markdown page.
@@ -69,7 +81,7 @@ mod tests {
 
     #[test]
     fn hostile_markdown_is_inert() {
-        let html = render(
+        let html = render_untrusted(
             "hi <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href=\"https://e.com\" style=\"position:fixed\">e</a>",
         );
         assert!(!html.contains("<script"), "{html}");
@@ -77,6 +89,8 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("style="), "{html}");
         assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
+        assert!(!render_untrusted("![a](x.png) [b](../y)").contains("x.png"), "relative URLs dropped");
+        assert!(render("[b](../y/)").contains("../y/"), "site pages keep relative links");
     }
 
     #[test]

@@ -306,7 +306,7 @@ impl<'a> Views<'a> {
     pub fn entity(&self, e: &Entity, source_file: String) -> EntityView {
         let link = self.row(e);
         let meta = e.metadata();
-        let description_html = e.meta_str("description").map(markdown::render).unwrap_or_default();
+        let description_html = e.meta_str("description").map(markdown::render_untrusted).unwrap_or_default();
         let part_of: Vec<&str> = e.related(rel::PART_OF).collect();
         let domain = part_of.iter().find(|t| t.starts_with("domain:")).map(|t| self.link(t, Some("domain")));
         let parent = part_of.iter().find(|t| t.starts_with("component:")).map(|t| self.link(t, Some("component")));
