@@ -88,7 +88,7 @@ struct Shared<'a> {
 pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &Staging) -> Result<SiteReport, String> {
     let theme = theme::load(config)?;
     let style = config.site.url_style;
-    let views = Views { catalog, style };
+    let views = Views::new(catalog, style);
     let content = load_content(config);
     let kind_counts = views::kind_counts(catalog, style);
     let errors = catalog.problems.iter().filter(|p| p.severity == Severity::Error).count();
@@ -118,10 +118,9 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
         "url_style": style,
     });
     let mut problems_by_ref: BTreeMap<String, Vec<ProblemView>> = BTreeMap::new();
-    let shared_views = Views { catalog, style };
     for p in &catalog.problems {
         if let Some(r) = &p.entity_ref {
-            problems_by_ref.entry(r.clone()).or_default().push(problem_view(&shared_views, p));
+            problems_by_ref.entry(r.clone()).or_default().push(problem_view(&views, p));
         }
     }
     let shared = Shared {
@@ -228,13 +227,6 @@ fn plan(shared: &Shared) -> Vec<Planned> {
     pages
 }
 
-/// Entities in catalog order: by kind, then title.
-fn ordered(catalog: &Catalog) -> Vec<&Entity> {
-    let mut list: Vec<&Entity> = catalog.entities.iter().collect();
-    list.sort_by_cached_key(|e| (views::kind_rank(&e.kind), e.title().to_lowercase(), e.entity_ref.clone()));
-    list
-}
-
 fn pagination(page: usize, pages: usize, file_of: impl Fn(usize) -> String, shared: &Shared) -> Value {
     let style = shared.config.site.url_style;
     let link = |n: usize| urls::link_of(&file_of(n), style);
@@ -276,7 +268,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
             ("page.html", c.title.clone(), c.description.clone(), json!({"content_html": c.html}))
         }
         PageKind::Catalog { page: n } => {
-            let all = ordered(catalog);
+            let all: Vec<&Entity> = shared.views.ordered().collect();
             let pages = all.len().div_ceil(PAGE_SIZE).max(1);
             let rows: Vec<EntityLink> =
                 all.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|e| shared.views.row(e)).collect();
@@ -289,7 +281,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
             )
         }
         PageKind::Kind { kind, page: n } => {
-            let all: Vec<&Entity> = ordered(catalog).into_iter().filter(|e| &e.kind == kind).collect();
+            let all: Vec<&Entity> = shared.views.ordered().filter(|e| &e.kind == kind).collect();
             let pages = all.len().div_ceil(PAGE_SIZE).max(1);
             let rows: Vec<EntityLink> =
                 all.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|e| shared.views.row(e)).collect();
@@ -433,8 +425,9 @@ pub fn entities_json(catalog: &Catalog) -> Vec<u8> {
 /// The catalog table's data for client-side filtering, as a script so it
 /// also loads from `file://` (where `fetch` of local files is refused).
 fn catalog_data_js(shared: &Shared) -> Vec<u8> {
-    let rows: Vec<Value> = ordered(shared.catalog)
-        .into_iter()
+    let rows: Vec<Value> = shared
+        .views
+        .ordered()
         .map(|e| {
             let r = shared.views.row(e);
             json!({

@@ -61,13 +61,35 @@ fn initial(title: &str) -> String {
     title.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().to_string()).unwrap_or_default()
 }
 
-/// Shared lookups for building views.
+/// Shared lookups for building views. Table rows are computed once per
+/// entity (in parallel) and reused by every page that lists the entity.
 pub struct Views<'a> {
     pub catalog: &'a Catalog,
     pub style: UrlStyle,
+    rows: Vec<EntityLink>,
+    /// Entity indexes in catalog display order (kind, then title).
+    pub order: Vec<usize>,
 }
 
 impl<'a> Views<'a> {
+    pub fn new(catalog: &'a Catalog, style: UrlStyle) -> Views<'a> {
+        use rayon::prelude::*;
+        let mut views = Views { catalog, style, rows: Vec::new(), order: Vec::new() };
+        views.rows = catalog.entities.par_iter().map(|e| views.compute_row(e)).collect();
+        let mut order: Vec<usize> = (0..catalog.entities.len()).collect();
+        order.sort_by_cached_key(|&i| {
+            let e = &catalog.entities[i];
+            (kind_rank(&e.kind), e.title().to_lowercase(), e.entity_ref.clone())
+        });
+        views.order = order;
+        views
+    }
+
+    /// Entities in display order.
+    pub fn ordered(&self) -> impl Iterator<Item = &'a Entity> + '_ {
+        self.order.iter().map(|&i| &self.catalog.entities[i])
+    }
+
     pub fn url_of(&self, e: &Entity) -> String {
         urls::link_of(&urls::entity_file(&e.namespace, &e.kind, &e.name), self.style)
     }
@@ -120,6 +142,13 @@ impl<'a> Views<'a> {
 
     /// A full row for tables: type, owner, lifecycle, system, tags, description.
     pub fn row(&self, e: &Entity) -> EntityLink {
+        match self.catalog.by_ref.get(&e.entity_ref).and_then(|&i| self.rows.get(i)) {
+            Some(row) => row.clone(),
+            None => self.compute_row(e),
+        }
+    }
+
+    fn compute_row(&self, e: &Entity) -> EntityLink {
         let mut link = self.link(&e.entity_ref, None);
         link.owner = e.related(rel::OWNED_BY).next().map(|o| Box::new(self.link(o, Some("group"))));
         link.system = e
@@ -185,6 +214,7 @@ pub struct RelationGroup {
     /// Why this group exists, for screen readers and empty states.
     pub relation: String,
     pub items: Vec<EntityLink>,
+    pub total: usize,
 }
 
 /// The About card and everything else shown for one entity.
@@ -205,8 +235,9 @@ pub struct EntityView {
     pub source_file: String,
     pub source_line: usize,
     pub relation_groups: Vec<RelationGroup>,
-    /// Every relation, for the full relations table.
+    /// Every relation, for the full relations table (at most [`LIST_LIMIT`]).
     pub relations: Vec<(String, EntityLink)>,
+    pub relations_total: usize,
 }
 
 /// (annotation, label, how to turn the value into a URL)
@@ -364,10 +395,16 @@ impl<'a> Views<'a> {
                 .filter(|t| target_kind.is_none_or(|k| t.starts_with(&format!("{k}:"))))
                 .map(|t| self.row_or_link(t))
                 .collect();
-            relation_groups.push(RelationGroup { title: title.to_string(), relation: kind.to_string(), items });
+            let (items, total) = capped(items);
+            relation_groups.push(RelationGroup { title: title.to_string(), relation: kind.to_string(), items, total });
         }
-        let relations =
-            e.relations.iter().map(|r| (relation_title(r.kind).to_string(), self.link(&r.target, None))).collect();
+        let relations_total = e.relations.len();
+        let relations = e
+            .relations
+            .iter()
+            .take(LIST_LIMIT)
+            .map(|r| (relation_title(r.kind).to_string(), self.link(&r.target, None)))
+            .collect();
         EntityView {
             link,
             api_version: e.data.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string(),
@@ -382,6 +419,7 @@ impl<'a> Views<'a> {
             source_line: e.line,
             relation_groups,
             relations,
+            relations_total,
         }
     }
 
@@ -394,6 +432,17 @@ impl<'a> Views<'a> {
     }
 }
 
+/// Lists on one page stop here, so a group that owns thousands of entities
+/// (through its child groups) still gets a page of reasonable size; the
+/// `*_total` fields give the full count.
+pub const LIST_LIMIT: usize = 200;
+
+fn capped(mut rows: Vec<EntityLink>) -> (Vec<EntityLink>, usize) {
+    let total = rows.len();
+    rows.truncate(LIST_LIMIT);
+    (rows, total)
+}
+
 /// Group pages: the tree around the group and what it owns.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupView {
@@ -403,9 +452,12 @@ pub struct GroupView {
     pub parent: Option<EntityLink>,
     pub children: Vec<EntityLink>,
     pub members: Vec<EntityLink>,
+    pub members_total: usize,
     pub owned: Vec<EntityLink>,
-    /// Owned by the group's descendants, with the owning group.
+    pub owned_total: usize,
+    /// Owned by the group's descendants.
     pub owned_by_descendants: Vec<EntityLink>,
+    pub owned_by_descendants_total: usize,
 }
 
 /// User pages: profile, groups, ownership.
@@ -416,7 +468,9 @@ pub struct UserView {
     pub picture: Option<String>,
     pub groups: Vec<EntityLink>,
     pub owned: Vec<EntityLink>,
+    pub owned_total: usize,
     pub owned_by_groups: Vec<EntityLink>,
+    pub owned_by_groups_total: usize,
 }
 
 fn profile(e: &Entity) -> (Option<String>, Option<String>, Option<String>) {
@@ -444,15 +498,21 @@ impl<'a> Views<'a> {
                 .filter_map(|d| self.catalog.get(d))
                 .flat_map(|g| g.related(rel::OWNER_OF).collect::<Vec<_>>()),
         );
+        let (owned_by_descendants, owned_by_descendants_total) = capped(owned_by_descendants);
+        let (members, members_total) = capped(self.sorted_rows(e.related(rel::HAS_MEMBER)));
+        let (owned, owned_total) = capped(self.sorted_rows(e.related(rel::OWNER_OF)));
         GroupView {
             display_name,
             email,
             picture,
             parent: e.related(rel::CHILD_OF).next().map(|p| self.link(p, Some("group"))),
             children: self.sorted_rows(e.related(rel::PARENT_OF)),
-            members: self.sorted_rows(e.related(rel::HAS_MEMBER)),
-            owned: self.sorted_rows(e.related(rel::OWNER_OF)),
+            members,
+            members_total,
+            owned,
+            owned_total,
             owned_by_descendants,
+            owned_by_descendants_total,
         }
     }
 
@@ -465,13 +525,17 @@ impl<'a> Views<'a> {
                 .filter_map(|g| self.catalog.get(g))
                 .flat_map(|g| g.related(rel::OWNER_OF).collect::<Vec<_>>()),
         );
+        let (owned_by_groups, owned_by_groups_total) = capped(owned_by_groups);
+        let (owned, owned_total) = capped(self.sorted_rows(e.related(rel::OWNER_OF)));
         UserView {
             display_name,
             email,
             picture,
             groups: self.sorted_rows(groups.into_iter()),
-            owned: self.sorted_rows(e.related(rel::OWNER_OF)),
+            owned,
+            owned_total,
             owned_by_groups,
+            owned_by_groups_total,
         }
     }
 }
