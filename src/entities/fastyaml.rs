@@ -66,35 +66,56 @@ fn split_lines(text: &str) -> Option<Vec<Line<'_>>> {
     let bytes = text.as_bytes();
     let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip eight printable ASCII bytes at a time: most of the text.
+        if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            if plain_ascii(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
         match b {
             b'\n' => {
                 let end = if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i };
                 lines.push(make_line(text.get(start..end)?, true)?);
                 start = i + 1;
             }
-            b'\r' => {
-                if bytes.get(i + 1) != Some(&b'\n') {
-                    return None;
-                }
-            }
-            b'\t' => {}
+            // A CR only as part of CRLF.
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => return None,
+            b'\r' | b'\t' => {}
             0..=0x1f | 0x7f => return None,
             // U+0080..U+009F (C1 controls and NEL).
             0xc2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => return None,
             // U+2028, U+2029.
             0xe2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) => return None,
             // U+FEFF, U+FFFE, U+FFFF.
-            0xef if matches!((bytes.get(i + 1), bytes.get(i + 2)), (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf))) => {
+            0xef if matches!(
+                (bytes.get(i + 1), bytes.get(i + 2)),
+                (Some(0xbb), Some(0xbf)) | (Some(0xbf), Some(0xbe | 0xbf))
+            ) =>
+            {
                 return None
             }
             _ => {}
         }
+        i += 1;
     }
     if start < bytes.len() {
         lines.push(make_line(text.get(start..)?, false)?);
     }
     Some(lines)
+}
+
+/// Whether all eight bytes of `w` are in 0x20..=0x7e (no line break, tab,
+/// control character or non-ASCII byte).
+fn plain_ascii(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    let del = (w ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7f)) & HIGH;
+    (below_space | del | (w & HIGH)) == 0
 }
 
 fn make_line(text: &str, has_break: bool) -> Option<Line<'_>> {
@@ -335,7 +356,6 @@ impl<'a> Parser<'a> {
             } else if leading_break {
                 out.push('\n');
             }
-            leading_break = false;
             push_newlines(&mut out, breaks);
             breaks = 0;
             leading_blank = trailing_blank;
@@ -435,7 +455,7 @@ fn split_key(s: &str) -> R<KeyScan> {
             while i < b.len() {
                 match b[i] {
                     b':' if matches!(b.get(i + 1), None | Some(b' ')) => break,
-                    b'#' if b[i - 1] == b' ' => return Ok(KeyScan::NotKey),
+                    b'#' if i > 0 && b[i - 1] == b' ' => return Ok(KeyScan::NotKey),
                     b'\t' => return Err(Bail),
                     _ => i += 1,
                 }
@@ -501,7 +521,7 @@ fn inline_value(s: &str) -> R<(Value, usize)> {
                 match b[i] {
                     // `a: b: c` and `a: b:` are errors.
                     b':' if matches!(b.get(i + 1), None | Some(b' ')) => return Err(Bail),
-                    b'#' if b[i - 1] == b' ' => break,
+                    b'#' if i > 0 && b[i - 1] == b' ' => break,
                     b'\t' => return Err(Bail),
                     b' ' => {}
                     _ => end = i + 1,
@@ -524,9 +544,15 @@ fn flow_plain(s: &str, from: usize, close: u8, is_key: bool) -> R<(&str, usize)>
         match b[i] {
             b',' if !is_key => break,
             c if c == close && !is_key => break,
-            b':' if is_key => break,
-            b':' | b'[' | b']' | b'{' | b'}' | b'\t' | b',' => return Err(Bail),
-            b'#' if b[i - 1] == b' ' => return Err(Bail),
+            // `group:default/a` is one scalar; `: ` ends a key; libyaml
+            // rejects `:` before a flow indicator.
+            b':' => match b.get(i + 1) {
+                Some(b' ') if is_key => break,
+                None | Some(b' ' | b'\t' | b',' | b'?' | b'[' | b']' | b'{' | b'}') => return Err(Bail),
+                Some(_) => end = i + 1,
+            },
+            b'[' | b']' | b'{' | b'}' | b'\t' | b',' => return Err(Bail),
+            b'#' if i > 0 && b[i - 1] == b' ' => return Err(Bail),
             b' ' => {}
             _ => end = i + 1,
         }
@@ -820,5 +846,716 @@ mod serde_yaml_num {
     pub fn digits_but_not_number(scalar: &str) -> bool {
         let scalar = scalar.strip_prefix(['-', '+']).unwrap_or(scalar);
         scalar.len() > 1 && scalar.starts_with('0') && scalar[1..].bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::yaml::{parse_file, yaml_to_json};
+    use proptest::prelude::*;
+    use std::path::{Path, PathBuf};
+
+    fn slow(text: &str) -> Option<Value> {
+        serde_yaml::from_str::<serde_yaml::Value>(text).ok().map(yaml_to_json)
+    }
+
+    /// Asserts that the fast path, when it answers, agrees with serde_yaml
+    /// (key order included, hence the comparison of serialisations); returns
+    /// whether it answered.
+    fn check(text: &str) -> bool {
+        let Some(fast) = parse(text) else { return false };
+        let fast = serde_json::to_string(&fast).unwrap_or_default();
+        let slow = slow(text).map(|v| serde_json::to_string(&v).unwrap_or_default());
+        assert_eq!(Some(fast), slow, "fast and slow paths differ on:\n{text:?}");
+        true
+    }
+
+    fn fast(text: &str) -> Value {
+        assert!(check(text), "expected the fast path to take:\n{text}");
+        parse(text).unwrap_or_default()
+    }
+
+    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        assert!(dir.is_dir(), "{} not found: the fast-path tests need ../shared beside the project", dir.display());
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                && !path.components().any(|c| c.as_os_str() == "node_modules")
+            {
+                out.push(path.to_path_buf());
+            }
+        }
+    }
+
+    /// Variants of a document that exercise the fast path's edges: each
+    /// line dropped, each prefix, and no final line break.
+    fn variants(text: &str) -> Vec<String> {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let mut out = vec![text.trim_end_matches('\n').to_string()];
+        for i in 0..lines.len().min(200) {
+            let mut dropped = String::new();
+            for (j, line) in lines.iter().enumerate() {
+                if j != i {
+                    dropped.push_str(line);
+                }
+            }
+            out.push(dropped);
+            out.push(lines[..=i].concat());
+        }
+        out
+    }
+
+    #[test]
+    fn agrees_with_serde_yaml_on_every_corpus_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["../shared/corpus", "../shared/oracle/cases", "tests/fixtures/oracle-extra", "examples"] {
+            yaml_files(&root.join(dir), &mut files);
+        }
+        let (mut docs, mut taken, mut catalog_docs, mut catalog_taken) = (0, 0, 0, 0);
+        for path in &files {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            let is_catalog = !path.to_string_lossy().contains("techdocs") && !path.ends_with("mkdocs.yml");
+            for doc in parse_file(&bytes).unwrap_or_default() {
+                docs += 1;
+                let hit = check(&doc.text);
+                taken += usize::from(hit);
+                if is_catalog && doc.text.trim() != "" {
+                    catalog_docs += 1;
+                    catalog_taken += usize::from(hit);
+                }
+                for variant in variants(&doc.text) {
+                    check(&variant);
+                }
+            }
+        }
+        eprintln!("fast path: {taken}/{docs} documents, {catalog_taken}/{catalog_docs} catalog documents");
+        assert!(files.len() > 200, "only {} YAML files found", files.len());
+        // Real catalog files are mostly in the subset; a drop here means the
+        // fast path stopped being useful.
+        assert!(catalog_taken * 10 >= catalog_docs * 9, "{catalog_taken}/{catalog_docs}");
+    }
+
+    const TYPICAL: &str = concat!(
+        "   # after a --- marker\n",
+        "apiVersion: backstage.io/v1alpha1\n",
+        "kind: Component\n",
+        "metadata:\n",
+        "  name: x # comment\n",
+        "  title: \"X \\u00e9 \\\"q\\\"\"\n",
+        "  tags: [a, 'b', \"c\"]\n",
+        "  links:\n",
+        "  - url: https://x.example/a#b\n",
+        "    title: Docs\n",
+        "  -   url: y\n",
+        "      icon: z\n",
+        "  annotations: {}\n",
+        "spec:\n",
+        "  type: service\n",
+        "  owner: 'team-a'\n",
+        "  dependsOn:\n",
+        "    - component:b\n",
+        "    -\n",
+        "    - - nested\n",
+        "      - list\n",
+        "  description: >\n",
+        "    folded\n",
+        "    text\n",
+        "\n",
+        "      more\n",
+        "    end\n",
+        "\n",
+        "\n",
+        "  script: |+\n",
+        "    keep\n",
+        "\n",
+        "  count: 0x1F\n",
+        "  ratio: 1.5e3\n",
+        "  empty:\n",
+        "  nothing: ~\n",
+    );
+
+    #[test]
+    fn typical_entity() {
+        let v = fast(TYPICAL);
+        assert_eq!(v["metadata"]["title"], "X é \"q\"");
+        assert_eq!(v["spec"]["dependsOn"][1], Value::Null);
+        assert_eq!(v["spec"]["description"], "folded text\n\n  more\nend\n");
+        assert_eq!(v["spec"]["script"], "keep\n\n");
+        assert_eq!(v["spec"]["count"], 31);
+    }
+
+    #[test]
+    fn scalar_resolution_matches_serde_yaml() {
+        for scalar in [
+            "null",
+            "Null",
+            "NULL",
+            "~",
+            "nULL",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "0",
+            "-0",
+            "+0",
+            "1",
+            "-1",
+            "+1",
+            "017",
+            "-017",
+            "0o17",
+            "0O17",
+            "0x1F",
+            "0x1f",
+            "-0x1F",
+            "+0x1F",
+            "0x",
+            "0xG",
+            "0x+1",
+            "0b101",
+            "-0b101",
+            "0b2",
+            "1_000",
+            "1,000",
+            "1.0",
+            "1.",
+            ".5",
+            "+.5",
+            "-.5",
+            "1e3",
+            "1E3",
+            "1e-3",
+            "1e",
+            "e3",
+            ".",
+            "..",
+            "-",
+            "+",
+            "+-1",
+            "--1",
+            ".inf",
+            ".Inf",
+            ".INF",
+            "-.inf",
+            "+.inf",
+            ".nan",
+            ".NaN",
+            "-.nan",
+            "inf",
+            "infinity",
+            "nan",
+            "NaN",
+            "Infinity",
+            "-inf",
+            "1.2.3",
+            "2021-01-01",
+            "2001-12-14t21:59:43.10-05:00",
+            "12:30",
+            "1:20",
+            "0.0",
+            "-0.0",
+            "00",
+            "00.5",
+            "0.5e+3",
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "123456789012345678901234567890",
+            "1e400",
+            "-1e400",
+            "4.9e-324",
+            "0.1",
+            "3.14159265358979323846",
+            "dir:.",
+            "a:b",
+            "http://x",
+            "é",
+            "1st",
+            "v1",
+            "-a",
+            "a-",
+            "a b",
+            "a #b",
+            "a#b",
+            "<<",
+            "=",
+        ] {
+            check(&format!("k: {scalar}\n"));
+            check(&format!("k: [{scalar}]\n"));
+            check(&format!("{scalar}: v\n"));
+            check(&format!("k:\n- {scalar}\n"));
+        }
+    }
+
+    #[test]
+    fn refuses_what_it_does_not_handle() {
+        for text in [
+            "",
+            "# only a comment\n",
+            "- a\n- b\n",
+            "just text\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "? a\n: b\n",
+            "<<: {a: 1}\n",
+            "a: 1\na: 2\n",
+            "a: 1\n\"a\": 2\n",
+            "a:\n\tb: 1\n",
+            "a: plain\n  continued\n",
+            "a: \"quoted\n  continued\"\n",
+            "a: [1,\n  2]\n",
+            "a: [[1]]\n",
+            "a: |2\n   x\n",
+            "a: \"\\q\"\n",
+            "a: b: c\n",
+            "a: - b\n",
+            "%YAML 1.2\na: 1\n",
+            "a:\n  plain\n",
+            "a: 1\n b: 2\n",
+            "a: 1\r b\n",
+            "a: x\u{2028}y\n",
+        ] {
+            assert!(parse(text).is_none(), "fast path took {text:?}");
+            check(text);
+        }
+    }
+
+    #[test]
+    fn layout_edge_cases_agree() {
+        for text in [
+            "  a: 1\n  b: 2\n",
+            "    a: 1\nb: 2\n",
+            "key:: v\n",
+            "a:b: c\n",
+            "a: x:y\n",
+            "--a: b\n",
+            "a:\n- b\n- c\nd: e\n",
+            "a:\n  - b\n  -\n  - - c\n    - d\n  - e: f\n    g: h\n",
+            "a:\n- b: 1\n  c:\n  - x\n  d: 2\n",
+            "a:\n  -   b: 1\n      c: 2\n",
+            "a:\n  -   b: 1\n    c: 2\n",
+            "a:\n - b\n  - c\n",
+            "a: 1 # c\n# c\n   # c\nb: 2\n",
+            "a:   # c\n  b: 1\n",
+            "a:\n\n  b: 1\n",
+            "a: 'x' # c\nb: \"y\"  \n",
+            "a: [x, y] # c\nb: {k: v}\n",
+            "a: x\n  # deeper comment\nb: y\n",
+            "a: \"\\x00\\x7f\\u0085\\U0001F600\"\n",
+            "a: \"\\uD800\"\n",
+            "a: \"\\u+041\"\n",
+            "a: \"x\\\ty\"\n",
+            "a: 'x\ty'\n",
+            "a: b\t\n",
+            "a:\tb\n",
+            "a: b\r\nc: d\r\n",
+            "a: |\r\n  x\r\n\r\n  y\r\nb: 1\r\n",
+            "a: |\n  x\n b: 1\n",
+            "a: |\n    x\n  # c\nb: 1\n",
+            "a:\n  b: |\n  c: 1\n",
+            "a: >\n\n\n",
+            "a: |-\n",
+            "a: |+",
+            "s:\n- |\n x\n",
+            "s:\n  - |\n   x\n",
+            "s:\n  - |\n  x\n",
+            "- a: |\n  x\n",
+            "a: 1\n...x: 2\n",
+            "\u{a0}a: 1\n",
+            "a: \u{a0}b\n",
+            "1: a\n0x1: b\n",
+            "true: a\nTrue: b\n",
+            "\"a\":b\n",
+            "a: {x: 1, x: 2}\n",
+            "a: {\"x\": 1, 'y': [1]}\n",
+            "a: [\"x\" , 'y' ]\n",
+            "a: [x:y, x: y]\n",
+            "a: [x:]\n",
+            "a: [-x, -1, - x]\n",
+        ] {
+            check(text);
+        }
+    }
+
+    #[test]
+    fn block_scalars_follow_libyaml() {
+        let bodies = [
+            "  a\n  b\n",
+            "  a\n  b",
+            "  a\n\n  b\n\n\n",
+            "  a\n   \n  b\n  \n",
+            "\n\n  a\n",
+            "    \n  a\n",
+            "  a\n    b\n  c\n",
+            "  a\n   b\n\n   c\n  d\n",
+            "  # not a comment\n  a: b\n",
+            "  a\tb\n  \tc\n",
+            "",
+            "\n",
+            "  \n",
+            "  a\n    \n",
+            "  a\n      \n\n",
+        ];
+        for header in ["|", "|-", "|+", ">", ">-", ">+", "| # c", ">-  # c"] {
+            for body in bodies {
+                for tail in ["", "b: end\n", "# c\nb: end\n", " # c\nb: end\n"] {
+                    check(&format!("a: {header}\n{body}{tail}"));
+                    check(&format!("s:\n- {header}\n{body}{tail}"));
+                    check(&format!("s:\n  - k: {header}\n  {body}{tail}"));
+                }
+            }
+        }
+    }
+
+    /// Scalars in the fast subset, and odd ones (errors, YAML features it
+    /// refuses, near misses) that documents contain less often.
+    const SCALARS: &[&str] = &[
+        "a",
+        "hello world",
+        "yes",
+        "no",
+        "1.0",
+        "0x1F",
+        "017",
+        "~",
+        "null",
+        "true",
+        "False",
+        "1",
+        "-1",
+        "+1",
+        "1e3",
+        ".5",
+        ".inf",
+        ".NaN",
+        "1_000",
+        "2021-01-01",
+        "1.2.3",
+        "http://x/y",
+        "a#b",
+        "a:b",
+        "-a",
+        "é",
+        "\"q\"",
+        "\"a\\tb\\n\"",
+        "\"\\u00e9\\x41\\/\\\\\"",
+        "\"a\tb\"",
+        "'it''s'",
+        "''",
+        "\"\"",
+        "\"a\" # c",
+        "[]",
+        "{}",
+        "[a, b]",
+        "[a, \"b\", 1]",
+        "[a,b]",
+        "[ a ]",
+        "[x:y, 'z']",
+        "{a: b, c: 1}",
+        "{a: b}",
+        "a ]",
+        "a }",
+        "0",
+        "",
+    ];
+    const ODD_SCALARS: &[&str] = &[
+        "-",
+        "- x",
+        "#",
+        "a #b",
+        ": ",
+        "a: b",
+        "\"\\q\"",
+        "'a",
+        "\"a",
+        "[a, b,]",
+        "{a:b}",
+        "{a: }",
+        "[a, [b]]",
+        "&x a",
+        "*x",
+        "!!str 1",
+        "? a",
+        "@a",
+        "`a`",
+        "%a",
+        "a\tb",
+        "a 'b'",
+        "\"a\" b",
+        "?a",
+        ":a",
+        " ",
+        "  # c",
+        "<<",
+        ",a",
+        "]",
+        "[a] b",
+        "\\",
+        "\"\\\"",
+        "[a:]",
+        "[a: b]",
+        "{a: [b]}",
+        "123456789012345678901234567890",
+    ];
+    const KEYS: &[&str] = &[
+        "a",
+        "b",
+        "key",
+        "my key",
+        "\"quoted\"",
+        "'single'",
+        "\"a\" ",
+        "1",
+        "0x10",
+        "true",
+        "é",
+        "a#b",
+        "k ",
+        "\"\\u0041\"",
+        "'it''s'",
+        "c",
+        "d",
+        "e",
+    ];
+    const ODD_KEYS: &[&str] = &["null", "1.5", "<<", "-k", "[a]", "{a: b}", "? k", "&a k", "*a", "!t k", "a: b"];
+    const BLOCK_LINES: &[&str] =
+        &["text", "more text", "  indented", "", "   ", "#not a comment", "a: b", "\ttab", "- x"];
+
+    fn pick(good: &'static [&'static str], odd: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+        prop_oneof![9 => prop::sample::select(good), 1 => prop::sample::select(odd)]
+    }
+
+    #[derive(Debug, Clone)]
+    enum Node {
+        Scalar(&'static str),
+        Block(usize, Vec<(usize, usize)>),
+        Map(Vec<(&'static str, Node)>),
+        Seq(Vec<Node>),
+    }
+
+    fn node() -> impl Strategy<Value = Node> {
+        let leaf = prop_oneof![
+            4 => pick(SCALARS, ODD_SCALARS).prop_map(Node::Scalar),
+            1 => (0..8usize, prop::collection::vec((0..4usize, 0..BLOCK_LINES.len()), 0..5))
+                .prop_map(|(h, lines)| Node::Block(h, lines)),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec((pick(KEYS, ODD_KEYS), inner.clone()), 0..5).prop_map(Node::Map),
+                prop::collection::vec(inner, 0..5).prop_map(Node::Seq),
+            ]
+        })
+    }
+
+    /// Renders a node as block YAML, taking layout choices (indentation
+    /// step, same-indent sequences, compact entries, comments, trailing
+    /// spaces) from `choices`.
+    struct Render<'a> {
+        out: String,
+        choices: &'a [u8],
+        next: usize,
+    }
+
+    impl Render<'_> {
+        fn choose(&mut self, n: u8) -> u8 {
+            let c = self.choices.get(self.next % self.choices.len().max(1)).copied().unwrap_or(0);
+            self.next += 1;
+            c % n
+        }
+
+        fn pad(&mut self, n: usize) {
+            self.out.extend(std::iter::repeat_n(' ', n));
+        }
+
+        fn maybe_comment(&mut self, indent: usize) {
+            match self.choose(12) {
+                0 => {
+                    self.pad(indent);
+                    self.out.push_str("# comment\n");
+                }
+                1 => self.out.push('\n'),
+                2 => self.out.push_str("   \n"),
+                _ => {}
+            }
+        }
+
+        /// The rest of a line holding `node` after `key:` or `-`, and the
+        /// lines below it; `indent` is the key's or dash's column.
+        fn after_indicator(&mut self, node: &Node, indent: usize, in_mapping: bool) {
+            let step = 1 + usize::from(self.choose(3));
+            match node {
+                Node::Scalar(s) => {
+                    self.out.push(' ');
+                    self.out.push_str(s);
+                    match self.choose(6) {
+                        0 => self.out.push_str(" # c"),
+                        1 => self.out.push_str("  "),
+                        _ => {}
+                    }
+                    self.out.push('\n');
+                }
+                Node::Block(h, lines) => {
+                    self.out.push(' ');
+                    self.out.push_str(["|", "|-", "|+", ">", ">-", ">+", "| # c", "|2"][*h]);
+                    self.out.push('\n');
+                    for &(extra, line) in lines {
+                        let text = BLOCK_LINES[line];
+                        if !text.is_empty() {
+                            self.pad(indent + step + extra);
+                        }
+                        self.out.push_str(text);
+                        self.out.push('\n');
+                    }
+                }
+                Node::Map(entries) if entries.is_empty() => self.out.push_str(" {}\n"),
+                Node::Seq(items) if items.is_empty() => self.out.push_str(" []\n"),
+                Node::Map(entries) => {
+                    if !in_mapping && self.choose(2) == 0 {
+                        // `- key: value` with the mapping at the key's column.
+                        self.out.push(' ');
+                        self.map_entries(entries, indent + 2, true);
+                    } else {
+                        self.out.push('\n');
+                        self.maybe_comment(indent + step);
+                        self.map_entries(entries, indent + step, false);
+                    }
+                }
+                Node::Seq(items) => {
+                    if !in_mapping && self.choose(2) == 0 {
+                        self.out.push(' ');
+                        self.seq_items(items, indent + 2, true);
+                    } else {
+                        self.out.push('\n');
+                        let at = if in_mapping && self.choose(2) == 0 { indent } else { indent + step };
+                        self.seq_items(items, at, false);
+                    }
+                }
+            }
+        }
+
+        fn map_entries(&mut self, entries: &[(&str, Node)], indent: usize, first_inline: bool) {
+            for (n, (key, value)) in entries.iter().enumerate() {
+                if n > 0 || !first_inline {
+                    self.pad(indent);
+                }
+                self.out.push_str(key);
+                self.out.push(':');
+                self.after_indicator(value, indent, true);
+                self.maybe_comment(indent);
+            }
+        }
+
+        fn seq_items(&mut self, items: &[Node], indent: usize, first_inline: bool) {
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 || !first_inline {
+                    self.pad(indent);
+                }
+                self.out.push('-');
+                self.after_indicator(item, indent, false);
+                self.maybe_comment(indent);
+            }
+        }
+    }
+
+    fn document() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec((pick(KEYS, ODD_KEYS), node()), 1..6),
+            prop::collection::vec(any::<u8>(), 1..64),
+            0..3usize,
+        )
+            .prop_map(|(entries, choices, start)| {
+                let mut r = Render { out: String::new(), choices: &choices, next: 0 };
+                // Chunks may start with the spaces that replaced `---`.
+                r.out.push_str(["", "   \n", "   # c\n"][start]);
+                r.map_entries(&entries, 0, false);
+                r.out
+            })
+    }
+
+    /// Lines of fragments at random indentation: mostly invalid YAML, to
+    /// check the fast path refuses (or agrees) and never panics.
+    fn line_soup() -> impl Strategy<Value = String> {
+        let fragment = prop_oneof![
+            (pick(KEYS, ODD_KEYS), pick(SCALARS, ODD_SCALARS)).prop_map(|(k, s)| format!("{k}: {s}")),
+            pick(KEYS, ODD_KEYS).prop_map(|k| format!("{k}:")),
+            pick(SCALARS, ODD_SCALARS).prop_map(|s| format!("- {s}")),
+            (0..BLOCK_LINES.len()).prop_map(|l| BLOCK_LINES[l].to_string()),
+            Just("- |".to_string()),
+            Just("k: >-".to_string()),
+            Just("-".to_string()),
+            Just("- - a".to_string()),
+            Just("- k: v".to_string()),
+        ];
+        prop::collection::vec((0..7usize, fragment), 1..12).prop_map(|lines| {
+            lines.into_iter().map(|(indent, line)| format!("{}{line}\n", " ".repeat(indent))).collect()
+        })
+    }
+
+    fn plain_ascii_reference(word: [u8; 8]) -> bool {
+        word.iter().all(|b| (0x20..=0x7e).contains(b))
+    }
+
+    #[test]
+    fn plain_ascii_flags_every_special_byte() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut word = *b"abcdefgh";
+                word[at] = b;
+                assert_eq!(plain_ascii(u64::from_le_bytes(word)), plain_ascii_reference(word), "{word:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn plain_ascii_matches_bytewise_check(word in any::<[u8; 8]>()) {
+            prop_assert_eq!(plain_ascii(u64::from_le_bytes(word)), plain_ascii_reference(word));
+        }
+
+        #[test]
+        fn random_documents_agree(doc in document()) {
+            check(&doc);
+            check(doc.trim_end_matches('\n'));
+            check(&doc.replace('\n', "\r\n"));
+        }
+
+        #[test]
+        fn random_line_soup_agrees(doc in line_soup()) {
+            check(&doc);
+        }
+
+        #[test]
+        fn mutated_documents_agree(edits in prop::collection::vec((any::<prop::sample::Index>(), 0..24usize), 1..4)) {
+            const INSERTS: &[&str] = &[
+                " ", "\n", "-", ":", "#", "'", "\"", "|", ">", "[", "]", "{", "}", ",", "\t", "  ", "- ", ": ", "\\", "&",
+            ];
+            let mut doc = TYPICAL.to_string();
+            for (at, what) in edits {
+                let at = at.index(doc.len() + 1);
+                match INSERTS.get(what) {
+                    Some(text) => doc.insert_str(at, text),
+                    None => drop(doc.drain(at..(at + what - INSERTS.len() + 1).min(doc.len()))),
+                }
+            }
+            check(&doc);
+        }
+
+        #[test]
+        fn never_panics(text in any::<String>()) {
+            let _ = parse(&text);
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! Backstage's rules. Nothing here knows about other entities; relating them
 //! is the catalog stage's job.
 
+pub mod fastyaml;
 pub mod lines;
 pub mod placeholders;
 pub mod refs;

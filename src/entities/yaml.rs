@@ -170,6 +170,12 @@ fn is_marker(line: &str, marker: &str) -> bool {
 }
 
 fn parse_chunk(text: &str, first_line: usize) -> DocContent {
+    // Most catalog documents are plain block YAML that the fast parser reads
+    // exactly as serde_yaml would; anything else (and every error) takes the
+    // serde_yaml path below.
+    if let Some(Value::Object(map)) = super::fastyaml::parse(text) {
+        return DocContent::Object(map);
+    }
     match serde_yaml::from_str::<serde_yaml::Value>(text) {
         Ok(serde_yaml::Value::Null) => DocContent::Empty,
         Ok(value) => match yaml_to_json(value) {
