@@ -37,57 +37,58 @@ impl Source {
     /// Every file of the source (relative, `/`-separated, sorted), skipping
     /// `.git`, `node_modules`, `target` and anything `.gitignore`d.
     pub fn list_files(&self) -> &[String] {
-        self.files.get_or_init(|| {
-            let files = std::sync::Mutex::new(Vec::new());
-            let walker = ignore::WalkBuilder::new(&self.root)
-                .hidden(false)
-                .git_global(false)
-                .git_exclude(false)
-                .require_git(false)
-                .follow_links(false)
-                .filter_entry(|e| {
-                    !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
-                })
-                .build_parallel();
-            walker.run(|| {
-                let files = &files;
-                let root = &self.root;
-                Box::new(move |entry| {
-                    if let Ok(entry) = entry {
-                        if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
-                            if let Some(rel) = entry.path().strip_prefix(root).ok().and_then(to_slash) {
-                                if let Ok(mut f) = files.lock() {
-                                    f.push(rel);
-                                }
+        self.files.get_or_init(|| self.walk(None))
+    }
+
+    /// Walks the source, no deeper than `max_depth` folders when given.
+    fn walk(&self, max_depth: Option<usize>) -> Vec<String> {
+        let files = std::sync::Mutex::new(Vec::new());
+        let walker = ignore::WalkBuilder::new(&self.root)
+            .hidden(false)
+            .git_global(false)
+            .git_exclude(false)
+            .require_git(false)
+            .follow_links(false)
+            .max_depth(max_depth)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+            })
+            .build_parallel();
+        walker.run(|| {
+            let files = &files;
+            let root = &self.root;
+            Box::new(move |entry| {
+                if let Ok(entry) = entry {
+                    if entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
+                        if let Some(rel) = entry.path().strip_prefix(root).ok().and_then(to_slash) {
+                            if let Ok(mut f) = files.lock() {
+                                f.push(rel);
                             }
                         }
                     }
-                    ignore::WalkState::Continue
-                })
-            });
-            let mut files = files.into_inner().unwrap_or_default();
-            files.sort();
-            files
-        })
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let mut files = files.into_inner().unwrap_or_default();
+        files.sort();
+        files
     }
 
-    /// The files the source's catalog globs match, sorted.
+    /// The files the source's catalog globs match, sorted. Globs without
+    /// `**` cannot match deeper than their own depth, so the walk stops
+    /// there (a docs-heavy repository has far more files than catalog files).
     pub fn catalog_files(&self) -> Vec<String> {
-        self.glob(&self.catalog)
+        let depth = self.catalog.iter().map(|g| glob_depth(g)).try_fold(0, |max, d| d.map(|d| max.max(d)));
+        match depth {
+            Some(depth) if self.files.get().is_none() => filter_globs(&self.walk(Some(depth)), &self.catalog),
+            _ => self.glob(&self.catalog),
+        }
     }
 
     /// Files matching any of `patterns` (relative to the root), sorted.
     pub fn glob(&self, patterns: &[String]) -> Vec<String> {
-        let mut set = GlobSetBuilder::new();
-        for p in patterns {
-            if let Ok(g) = GlobBuilder::new(p.trim_start_matches("./")).literal_separator(true).build() {
-                set.add(g);
-            }
-        }
-        let Ok(set) = set.build() else {
-            return Vec::new();
-        };
-        self.list_files().iter().filter(|f| set.is_match(f.as_str())).cloned().collect()
+        filter_globs(self.list_files(), patterns)
     }
 
     /// Reads a file by its relative path. Refuses paths that leave the root,
@@ -144,6 +145,28 @@ impl Source {
         }
         None
     }
+}
+
+fn filter_globs(files: &[String], patterns: &[String]) -> Vec<String> {
+    let mut set = GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(g) = GlobBuilder::new(p.trim_start_matches("./")).literal_separator(true).build() {
+            set.add(g);
+        }
+    }
+    let Ok(set) = set.build() else {
+        return Vec::new();
+    };
+    files.iter().filter(|f| set.is_match(f.as_str())).cloned().collect()
+}
+
+/// How many path segments a glob can match, or `None` when unbounded (`**`).
+fn glob_depth(glob: &str) -> Option<usize> {
+    let glob = glob.trim_start_matches("./");
+    if glob.contains("**") || glob.contains('{') {
+        return None;
+    }
+    Some(glob.split('/').count())
 }
 
 /// Joins `target` onto the folder `base_dir` (both relative to a source
@@ -243,6 +266,13 @@ mod tests {
         assert_eq!(normalize_rel("a", "../../etc/passwd"), None);
         assert_eq!(parent_dir("a/b/c.yaml"), "a/b");
         assert_eq!(parent_dir("c.yaml"), "");
+    }
+
+    #[test]
+    fn glob_depths() {
+        assert_eq!(glob_depth("*/catalog-info.yaml"), Some(2));
+        assert_eq!(glob_depth("./all.yaml"), Some(1));
+        assert_eq!(glob_depth("**/catalog-info.yaml"), None);
     }
 
     #[test]
