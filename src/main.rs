@@ -24,6 +24,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE", default_value = "site.toml")]
     config: PathBuf,
 
+    /// Build git sources from the cache alone, without contacting any remote.
+    #[arg(long, global = true)]
+    offline: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -68,9 +72,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let options = pipeline::LoadOptions { offline: cli.offline };
     match cli.command {
-        Command::Build { out, strict } => build(&cli.config, out, strict),
-        Command::Check { paths, format, strict } => check_command(&cli.config, &paths, format, strict),
+        Command::Build { out, strict } => build(&cli.config, out, strict, options),
+        Command::Check { paths, format, strict } => check_command(&cli.config, &paths, format, strict, options),
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             match portalgen::commands::init::run(&dir) {
@@ -98,13 +103,18 @@ fn load_config(path: &std::path::Path) -> Result<Config, ExitCode> {
     })
 }
 
-fn build(config_path: &std::path::Path, out: Option<PathBuf>, strict: bool) -> ExitCode {
+fn build(
+    config_path: &std::path::Path,
+    out: Option<PathBuf>,
+    strict: bool,
+    options: pipeline::LoadOptions,
+) -> ExitCode {
     let config = match load_config(config_path) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let started = std::time::Instant::now();
-    let loaded = pipeline::load_catalog(&config);
+    let loaded = pipeline::load_catalog(&config, options);
     let problems = &loaded.catalog.problems;
     let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     for p in problems {
@@ -142,13 +152,19 @@ fn build(config_path: &std::path::Path, out: Option<PathBuf>, strict: bool) -> E
     }
 }
 
-fn check_command(config_path: &std::path::Path, paths: &[PathBuf], format: Format, strict: bool) -> ExitCode {
+fn check_command(
+    config_path: &std::path::Path,
+    paths: &[PathBuf],
+    format: Format,
+    strict: bool,
+    options: pipeline::LoadOptions,
+) -> ExitCode {
     let (sources, catalog, mut problems) = if paths.is_empty() {
         let config = match load_config(config_path) {
             Ok(c) => c,
             Err(code) => return code,
         };
-        let loaded = pipeline::load_catalog(&config);
+        let loaded = pipeline::load_catalog(&config, options);
         (loaded.sources, loaded.catalog, Vec::new())
     } else {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));

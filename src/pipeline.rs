@@ -6,6 +6,7 @@ use crate::catalog::{self, Catalog, FileKey};
 use crate::config::Config;
 use crate::output::Staging;
 use crate::site;
+pub use crate::sources::LoadOptions;
 use crate::sources::{self, Source};
 
 pub struct Loaded {
@@ -24,8 +25,8 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
 }
 
 /// Reads every configured source and builds the catalog.
-pub fn load_catalog(config: &Config) -> Loaded {
-    let sources = sources::from_config(config);
+pub fn load_catalog(config: &Config, options: LoadOptions) -> Loaded {
+    let sources = timed("fetch", || sources::from_config(config, options));
     let registrations: Vec<FileKey> = timed("discover", || {
         sources
             .iter()
@@ -36,23 +37,17 @@ pub fn load_catalog(config: &Config) -> Loaded {
     let mut catalog = timed("catalog", || {
         catalog::build(catalog::Input { sources: &sources, registrations, allow: config.catalog.allow.as_deref() })
     });
-    for source in &sources {
-        if !source.root.is_dir() {
-            catalog.problems.insert(
-                0,
-                crate::problems::Problem::error(
-                    config.file.display().to_string(),
-                    None,
-                    None,
-                    format!(
-                        "source \"{}\": folder {} does not exist; fix its `path` (relative to this file)",
-                        source.name,
-                        source.root.display()
-                    ),
-                ),
-            );
-        }
-    }
+    // Problems of the sources themselves come first: they explain missing entities.
+    let source_problems = sources.iter().flat_map(|source| {
+        source.problems.iter().map(|(severity, message)| crate::problems::Problem {
+            severity: *severity,
+            file: config.file.display().to_string(),
+            line: None,
+            entity_ref: None,
+            message: format!("source \"{}\": {message}", source.name),
+        })
+    });
+    catalog.problems.splice(0..0, source_problems);
     Loaded { sources, catalog }
 }
 

@@ -23,7 +23,7 @@ pub fn location_ref(sources: &[Source], file: &FileKey) -> String {
 
 /// A URL into one of the sources, if any source claims it.
 fn file_of_url(sources: &[Source], url: &str) -> Option<FileKey> {
-    sources.iter().enumerate().find_map(|(i, s)| s.rel_of_url(url).map(|rel| FileKey { source: i, rel }))
+    crate::sources::resolve_url_ref(sources, url).map(|(source, rel)| FileKey { source, rel })
 }
 
 fn is_absolute_url(text: &str) -> bool {
@@ -166,36 +166,18 @@ pub fn annotate(entity: &mut Map<String, Value>, sources: &[Source], file: &File
     annotations.insert(MANAGED_BY_ORIGIN_LOCATION.into(), Value::String(origin.to_string()));
     annotations.insert(MANAGED_BY_LOCATION.into(), Value::String(location));
     let source = &sources[file.source];
-    if let Some(base) = &source.url {
-        let view = format!("{base}{}", file.rel);
-        let mut generated = vec![(VIEW_URL, view.clone())];
-        if let Some(edit) = edit_url(&view) {
-            generated.push((EDIT_URL, edit));
-        }
-        let dir = parent_dir(&file.rel);
-        let dir_url = if dir.is_empty() { base.clone() } else { format!("{base}{dir}/") };
-        generated.push((SOURCE_LOCATION, format!("url:{}", dir_url.replacen("/blob/", "/tree/", 1))));
-        for (key, value) in generated {
-            annotations.entry(key).or_insert(Value::String(value));
-        }
+    // The forge's URL shapes live in `sources::forge`; the source knows its forge.
+    let Some(view) = source.view_url(&file.rel) else {
+        return;
+    };
+    let mut generated = vec![(VIEW_URL, view)];
+    if let Some(edit) = source.edit_url(&file.rel) {
+        generated.push((EDIT_URL, edit));
     }
-}
-
-/// The forge's edit URL for a file's view URL (GitHub, GitLab and Gitea
-/// shapes); none when the URL is pinned to a commit.
-pub fn edit_url(view: &str) -> Option<String> {
-    let is_commit = view.split('/').any(|seg| seg.len() >= 40 && seg.bytes().all(|b| b.is_ascii_hexdigit()));
-    if is_commit {
-        return None;
+    if let Some(dir_url) = source.tree_url(parent_dir(&file.rel)) {
+        generated.push((SOURCE_LOCATION, format!("url:{dir_url}")));
     }
-    if view.contains("/-/blob/") {
-        return Some(view.replacen("/-/blob/", "/-/edit/", 1));
+    for (key, value) in generated {
+        annotations.entry(key).or_insert(Value::String(value));
     }
-    if view.contains("/src/branch/") {
-        return Some(view.replacen("/src/branch/", "/_edit/", 1));
-    }
-    if view.contains("/blob/") {
-        return Some(view.replacen("/blob/", "/edit/", 1));
-    }
-    None
 }

@@ -18,6 +18,8 @@ struct RawConfig {
     sources: Vec<SourceSection>,
     #[serde(default)]
     catalog: CatalogSection,
+    #[serde(default)]
+    git: GitSection,
 }
 
 /// `[site]`
@@ -59,13 +61,37 @@ impl Default for SiteSection {
     }
 }
 
-/// `[[sources]]`
-#[derive(Debug, Clone, Deserialize)]
+/// `[[sources]]`: a local folder (`path`), one git repository (`git`) or
+/// many (`git_list`, `git_dir`, `git_pattern` with `names`).
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceSection {
     pub name: String,
     /// A local directory, relative to `site.toml`.
     pub path: Option<String>,
+    /// A git repository: https, ssh, `file://` URL or a local path.
+    pub git: Option<String>,
+    /// A file listing one repository URL per line (`#` comments).
+    pub git_list: Option<String>,
+    /// A folder whose subfolders are repositories (a folder of checkouts).
+    pub git_dir: Option<String>,
+    /// A repository URL with `{name}`, expanded once per entry of `names`.
+    pub git_pattern: Option<String>,
+    pub names: Option<Vec<String>>,
+    /// Which ref to build from; at most one. Default: the remote's default branch.
+    pub branch: Option<String>,
+    pub tag: Option<String>,
+    /// A full commit id.
+    pub rev: Option<String>,
+    /// The folder of the repository to read (a monorepo's part).
+    pub subpath: Option<String>,
+    /// `github`, `gitlab`, `bitbucket`, `gitea` or a URL pattern, when the
+    /// host does not tell.
+    pub forge: Option<String>,
+    /// Environment variable holding an https token (overrides `[git]`).
+    pub token_env: Option<String>,
+    /// SSH private key file (overrides `[git]`); default: the SSH agent.
+    pub ssh_key: Option<String>,
     /// Globs, relative to the source root, of the files to register.
     #[serde(default = "default_catalog_globs")]
     pub catalog: Vec<String>,
@@ -89,6 +115,173 @@ pub struct CatalogSection {
     pub allow: Option<Vec<String>>,
 }
 
+/// `[git]`: how git sources are fetched.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GitSection {
+    /// Where repositories are cloned, relative to `site.toml`.
+    pub cache: String,
+    /// Repositories fetched at once.
+    pub jobs: usize,
+    /// Environment variable holding an https token, for every git source.
+    pub token_env: Option<String>,
+    /// SSH private key file, for every git source; default: the SSH agent.
+    pub ssh_key: Option<String>,
+}
+
+impl Default for GitSection {
+    fn default() -> Self {
+        GitSection { cache: ".portalgen-cache/git".into(), jobs: 8, token_env: None, ssh_key: None }
+    }
+}
+
+/// The forms of a source, in the order they are named in messages.
+const SOURCE_FORMS: [&str; 5] = ["path", "git", "git_list", "git_dir", "git_pattern"];
+
+impl SourceSection {
+    /// The keys of [`SOURCE_FORMS`] this source sets.
+    fn forms(&self) -> Vec<&'static str> {
+        let set = [
+            self.path.is_some(),
+            self.git.is_some(),
+            self.git_list.is_some(),
+            self.git_dir.is_some(),
+            self.git_pattern.is_some(),
+        ];
+        SOURCE_FORMS.iter().zip(set).filter(|(_, on)| *on).map(|(k, _)| *k).collect()
+    }
+
+    /// Whether this source reads git repositories.
+    pub fn is_git(&self) -> bool {
+        self.path.is_none()
+    }
+
+    fn check(&self, file: &str) -> Result<(), ConfigError> {
+        let name = &self.name;
+        let err = |m: String| Err(ConfigError(format!("{file}: source \"{name}\": {m}")));
+        let forms = self.forms();
+        if forms.len() != 1 {
+            let has = if forms.is_empty() { "none".to_string() } else { forms.join(" and ") };
+            return err(format!(
+                "needs exactly one of `path` (a local folder), `git` (a repository), `git_list` (a file of repository URLs), `git_dir` (a folder of repositories) or `git_pattern` (a URL with {{name}}, plus `names`); it has {has}"
+            ));
+        }
+        if self.path.is_some() {
+            let git_only = [
+                ("branch", self.branch.is_some()),
+                ("tag", self.tag.is_some()),
+                ("rev", self.rev.is_some()),
+                ("subpath", self.subpath.is_some()),
+                ("forge", self.forge.is_some()),
+                ("token_env", self.token_env.is_some()),
+                ("ssh_key", self.ssh_key.is_some()),
+                ("names", self.names.is_some()),
+            ];
+            if let Some((key, _)) = git_only.iter().find(|(_, on)| *on) {
+                return err(format!("`{key}` is only for git sources; remove it, or replace `path` with `git`"));
+            }
+            return Ok(());
+        }
+        if self.url.is_some() {
+            return err("`url` is for local folders; a git source derives its links from the repository URL (set `forge` when the host does not tell which forge it is)".into());
+        }
+        if self.git_pattern.is_some() != self.names.is_some() {
+            return err(
+                "`git_pattern` and `names` go together: a URL with {name} and the list of names to put there".into()
+            );
+        }
+        if let Some(p) = &self.git_pattern {
+            if !p.contains("{name}") {
+                return err(format!("git_pattern \"{p}\" has no {{name}} placeholder"));
+            }
+        }
+        let refs: Vec<&str> = [("branch", &self.branch), ("tag", &self.tag), ("rev", &self.rev)]
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| *k)
+            .collect();
+        if refs.len() > 1 {
+            return err(format!("give at most one of `branch`, `tag` and `rev` (it has {})", refs.join(" and ")));
+        }
+        for (key, value) in [("branch", &self.branch), ("tag", &self.tag)] {
+            if let Some(v) = value {
+                if v.is_empty()
+                    || v.starts_with('-')
+                    || v.contains(['*', '?', '[', ' ', '~', '^', ':', '\\'])
+                    || v.contains("..")
+                {
+                    return err(format!("{key} \"{v}\" is not a valid git ref name"));
+                }
+            }
+        }
+        if let Some(rev) = &self.rev {
+            if !(rev.len() == 40 || rev.len() == 64) || !rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return err(format!(
+                    "rev \"{rev}\" must be a full commit id (40 hex digits); use `branch` or `tag` for names"
+                ));
+            }
+        }
+        if let Some(sub) = &self.subpath {
+            let clean = sub.trim_matches('/');
+            if clean.is_empty()
+                || sub.starts_with('/')
+                || clean.split('/').any(|p| p == ".." || p == "." || p.is_empty())
+            {
+                return err(format!(
+                    "subpath \"{sub}\" must be a folder inside the repository, such as services/payments"
+                ));
+            }
+        }
+        if let Some(forge) = &self.forge {
+            crate::sources::forge::Forge::parse(forge)
+                .map_err(|e| ConfigError(format!("{file}: source \"{name}\": {e}")))?;
+        }
+        for url in self.git.iter().chain(&self.git_pattern) {
+            check_git_url(url).map_err(|e| ConfigError(format!("{file}: source \"{name}\": {e}")))?;
+        }
+        if let Some(var) = &self.token_env {
+            check_env_name(var).map_err(|e| ConfigError(format!("{file}: source \"{name}\": {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Refuses git URLs that carry a password: secrets belong in the environment.
+pub fn check_git_url(url: &str) -> Result<(), String> {
+    if url.trim().is_empty() {
+        return Err("the repository URL is empty".into());
+    }
+    if let Ok(u) = url::Url::parse(url) {
+        if u.password().is_some() {
+            return Err(format!(
+                "the repository URL {} contains a password or token; remove it and name an environment variable that holds it with `token_env`",
+                redact_url(url)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A URL with any password replaced by `***`, for messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn check_env_name(var: &str) -> Result<(), String> {
+    if var.is_empty() || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(format!(
+            "token_env \"{var}\" must be the name of an environment variable (letters, digits and _), not the token itself"
+        ));
+    }
+    Ok(())
+}
+
 /// A loaded configuration with its paths resolved.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -98,6 +291,7 @@ pub struct Config {
     pub site: SiteSection,
     pub sources: Vec<SourceSection>,
     pub catalog: CatalogSection,
+    pub git: GitSection,
 }
 
 #[derive(Debug)]
@@ -134,6 +328,7 @@ impl Config {
             site: raw.site,
             sources: raw.sources,
             catalog: raw.catalog,
+            git: raw.git,
         };
         config.check()?;
         Ok(config)
@@ -152,9 +347,7 @@ impl Config {
                     s.name
                 )));
             }
-            if s.path.is_none() {
-                return Err(ConfigError(format!("{file}: source \"{}\" needs `path` (a local directory)", s.name)));
-            }
+            s.check(&file.to_string())?;
             for g in &s.catalog {
                 if let Err(e) = globset::Glob::new(g) {
                     return Err(ConfigError(format!(
@@ -183,6 +376,12 @@ impl Config {
                 "{file}: site.theme \"{}\" must be the name of a folder under themes/",
                 self.site.theme
             )));
+        }
+        if self.git.jobs == 0 {
+            return Err(ConfigError(format!("{file}: git.jobs must be at least 1")));
+        }
+        if let Some(var) = &self.git.token_env {
+            check_env_name(var).map_err(|e| ConfigError(format!("{file}: git: {e}")))?;
         }
         for kind in self.catalog.allow.iter().flatten() {
             if !ALL_KINDS.contains(&kind.as_str()) {
@@ -232,7 +431,13 @@ impl Config {
             site: SiteSection::default(),
             sources: Vec::new(),
             catalog: CatalogSection::default(),
+            git: GitSection::default(),
         }
+    }
+
+    /// The git cache folder, resolved against the configuration's folder.
+    pub fn git_cache_dir(&self) -> PathBuf {
+        self.root.join(&self.git.cache)
     }
 }
 
@@ -265,5 +470,34 @@ mod tests {
         assert!(err.contains("site.toml") && err.contains("titel"), "{err}");
         let err = parse("[catalog]\nallow = [\"Widget\"]\n").err().map(|e| e.0).unwrap_or_default();
         assert!(err.contains("Widget"), "{err}");
+    }
+
+    fn source_error(body: &str) -> String {
+        parse(&format!("[[sources]]\nname = \"s\"\n{body}")).err().map(|e| e.0).unwrap_or_default()
+    }
+
+    #[test]
+    fn git_sources() {
+        let ok = parse(
+            "[git]\ncache = \"c\"\njobs = 2\ntoken_env = \"GH_TOKEN\"\n[[sources]]\nname = \"a\"\ngit = \"https://github.com/o/a.git\"\nbranch = \"dev\"\nsubpath = \"svc/a\"\nforge = \"github\"\n[[sources]]\nname = \"b\"\ngit_pattern = \"git@github.com:o/{name}.git\"\nnames = [\"x\", \"y\"]\n",
+        );
+        let ok = ok.map_err(|e| e.0);
+        assert!(ok.as_ref().is_ok_and(|c| c.git.jobs == 2 && c.sources[0].is_git()), "{ok:?}");
+        assert!(parse("").is_ok_and(|c| c.git.cache == ".portalgen-cache/git"));
+        let both = source_error("path = \"a\"\ngit = \"b\"\n");
+        assert!(both.contains("exactly one") && both.contains("path and git"), "{both}");
+        assert!(source_error("").contains("it has none"));
+        assert!(source_error("path = \"a\"\nbranch = \"x\"\n").contains("only for git sources"));
+        assert!(source_error("git = \"a\"\nbranch = \"x\"\ntag = \"y\"\n").contains("at most one"));
+        assert!(source_error("git = \"a\"\nrev = \"abc\"\n").contains("full commit id"));
+        assert!(source_error("git = \"a\"\nsubpath = \"../x\"\n").contains("inside the repository"));
+        assert!(source_error("git = \"a\"\nforge = \"svn\"\n").contains("not github"));
+        assert!(source_error("git_pattern = \"https://h/{name}\"\n").contains("go together"));
+        assert!(source_error("git_pattern = \"https://h/x\"\nnames = []\n").contains("{name}"));
+        assert!(source_error("git = \"a\"\nurl = \"https://h/\"\n").contains("`url` is for local folders"));
+        assert!(source_error("git = \"a\"\ntoken_env = \"ghp_123-abc\"\n").contains("name of an environment variable"));
+        assert!(source_error("git = \"a\"\ncheckout = true\n").contains("checkout"));
+        let secret = source_error("git = \"https://me:hunter2@github.com/o/r.git\"\n");
+        assert!(secret.contains("token_env") && !secret.contains("hunter2"), "{secret}");
     }
 }

@@ -41,6 +41,7 @@ enum PageKind {
     Kind { kind: String, page: usize },
     Entity(usize),
     Problems,
+    Sources,
     NotFound,
 }
 
@@ -107,6 +108,7 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
             "home": urls::link_of("index.html", style),
             "catalog": urls::link_of(&urls::catalog_page_file(1), style),
             "problems": urls::link_of("problems/index.html", style),
+            "sources": urls::link_of("sources/index.html", style),
             "kinds": kind_counts,
             "pages": nav_pages,
         },
@@ -134,9 +136,14 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
         problems_by_ref,
     };
 
-    let pages = plan(&shared);
+    let mut pages = plan(&shared);
+    // A theme written before the Sources page existed simply has none.
+    if !theme.tera.get_template_names().any(|t| t == "sources.html") {
+        pages.retain(|p| !matches!(p.kind, PageKind::Sources));
+    }
     let mut data_files: Vec<(String, Vec<u8>)> = vec![
         ("api/entities.json".into(), entities_json(catalog)),
+        ("api/sources.json".into(), sources_json(&source_views(catalog, sources))),
         ("catalog/_data/entities.js".into(), catalog_data_js(&shared)),
         ("static/css/highlight.css".into(), highlight::stylesheet().into_bytes()),
         (
@@ -223,6 +230,7 @@ fn plan(shared: &Shared) -> Vec<Planned> {
         pages.push(Planned { file: urls::entity_file(&e.namespace, &e.kind, &e.name), kind: PageKind::Entity(i) });
     }
     pages.push(Planned { file: "problems/index.html".into(), kind: PageKind::Problems });
+    pages.push(Planned { file: "sources/index.html".into(), kind: PageKind::Sources });
     pages.push(Planned { file: "404.html".into(), kind: PageKind::NotFound });
     pages
 }
@@ -306,6 +314,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
             };
             let mut extra = Map::new();
             extra.insert("entity".into(), serde_json::to_value(&view).unwrap_or(Value::Null));
+            extra.insert("source".into(), entity_source(&shared.sources[e.file.source], &e.file.rel));
             extra.insert(
                 "problems".into(),
                 serde_json::to_value(shared.problems_by_ref.get(&e.entity_ref)).unwrap_or(Value::Null),
@@ -348,6 +357,19 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
                 "Catalog problems".into(),
                 "Every error and warning found while reading the catalog, by file.".into(),
                 json!({"files": files}),
+            )
+        }
+        PageKind::Sources => {
+            let views = source_views(catalog, shared.sources);
+            let commits = views.iter().filter(|v| v.repository.as_ref().is_some_and(|r| r.commit.is_some())).count();
+            (
+                "sources.html",
+                "Sources".into(),
+                format!(
+                    "The {} sources of the catalog: {commits} git repositories at the commit the portal was built from, and local folders.",
+                    views.len()
+                ),
+                json!({"sources": views}),
             )
         }
         PageKind::NotFound => ("404.html", "Page not found".into(), "This page does not exist.".into(), json!({})),
@@ -399,6 +421,79 @@ fn load_content(config: &Config) -> Vec<ContentPage> {
 
 fn first_heading(body: &str) -> Option<String> {
     body.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.trim().to_string())
+}
+
+/// One source as the Sources page and `api/sources.json` show it.
+#[derive(Serialize)]
+struct SourceView<'a> {
+    name: &'a str,
+    /// `git` or `local`.
+    #[serde(rename = "type")]
+    source_type: &'static str,
+    /// The folder of a local source, relative to the project.
+    path: Option<String>,
+    /// Forge URL of the source root, when known.
+    url: Option<&'a str>,
+    repository: Option<&'a crate::sources::Repository>,
+    /// Catalog files read from the source (registered and followed).
+    files: usize,
+    entities: usize,
+    problems: Vec<Value>,
+}
+
+fn source_views<'a>(catalog: &Catalog, sources: &'a [Source]) -> Vec<SourceView<'a>> {
+    let mut files = vec![HashSet::new(); sources.len()];
+    for r in &catalog.records {
+        if let Some(set) = files.get_mut(r.file.source) {
+            set.insert(r.file.rel.as_str());
+        }
+    }
+    let mut entities = vec![0; sources.len()];
+    for e in &catalog.entities {
+        if let Some(n) = entities.get_mut(e.file.source) {
+            *n += 1;
+        }
+    }
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SourceView {
+            name: &s.name,
+            source_type: if s.repository.is_some() { "git" } else { "local" },
+            path: s.local_root().map(|_| s.display("").trim_end_matches('/').to_string()),
+            url: s.url.as_deref(),
+            repository: s.repository.as_ref(),
+            files: files[i].len(),
+            entities: entities[i],
+            problems: s
+                .problems
+                .iter()
+                .map(|(severity, message)| json!({"severity": severity, "message": message}))
+                .collect(),
+        })
+        .collect()
+}
+
+/// `api/sources.json`: every source with the commit the portal was built from.
+fn sources_json(views: &[SourceView]) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(&json!({ "sources": views })).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Where an entity's file came from, for its page.
+fn entity_source(source: &Source, rel: &str) -> Value {
+    let repo = source.repository.as_ref();
+    json!({
+        "name": source.name,
+        "path": rel,
+        "repository": repo.map(|r| &r.url),
+        "ref": repo.and_then(|r| r.ref_name.as_ref()),
+        "commit": repo.and_then(|r| r.commit.as_ref()),
+        "commit_url": repo.and_then(|r| r.commit_url.as_ref()),
+        "view_url": source.view_url(rel),
+        "edit_url": source.edit_url(rel),
+    })
 }
 
 /// `api/entities.json`: every entity as Backstage's REST API returns it

@@ -23,6 +23,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/catalog.html",
     "templates/entity.html",
     "templates/problems.html",
+    "templates/sources.html",
     "templates/404.html",
     "static/css/portalgen.css",
     "static/js/portalgen.js",
