@@ -209,6 +209,9 @@ fn sync(t: &Target, settings: &Settings) -> Outcome {
         Ok(c) => c,
         Err(why) => {
             let why = format!("the cached copy at {} is damaged ({why})", entry.display());
+            if !settings.offline {
+                eprintln!("git: {}: {why}; cloning it again", t.url);
+            }
             if let Err(e) = discard(&entry) {
                 return failed(format!("{why} and cannot be removed ({e}); delete that folder"));
             }
@@ -699,14 +702,14 @@ impl Progress {
         let failed = count(Status::Failed) + count(Status::Stale);
         if self.offline {
             eprintln!(
-                "git: {} repositories from the cache (offline) in {:.1?}; {failed} not cached",
-                self.total,
+                "git: {} from the cache (offline) in {:.1?}; {failed} not cached",
+                plural(self.total),
                 self.started.elapsed()
             );
         } else {
             eprintln!(
-                "git: {} repositories in {:.1?}: {} cloned, {} updated, {} unchanged, {failed} could not be fetched",
-                self.total,
+                "git: {} in {:.1?}: {} cloned, {} updated, {} unchanged, {failed} could not be fetched",
+                plural(self.total),
                 self.started.elapsed(),
                 count(Status::Cloned),
                 count(Status::Updated),
@@ -714,6 +717,10 @@ impl Progress {
             );
         }
     }
+}
+
+fn plural(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "repository" } else { "repositories" })
 }
 
 /// The files of one source inside a fetched commit (the whole tree, or a

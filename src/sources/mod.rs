@@ -367,6 +367,10 @@ struct GitSource {
     subpath: String,
     catalog: Vec<String>,
     forge: Option<Forge>,
+    /// The repository's home on its forge: from its URL, or for a local
+    /// repository from its `origin` remote (a folder of checkouts links to
+    /// the forge the checkouts came from).
+    web: Option<forge::WebRepo>,
 }
 
 // One per configured repository, briefly: their size does not matter.
@@ -442,14 +446,13 @@ impl Source {
 
 /// A git source from its fetch outcome.
 fn git_source(repo: GitSource, outcome: &git::Outcome, project_root: &Path) -> Source {
-    let GitSource { name, target, subpath, catalog, forge } = repo;
+    let GitSource { name, target, subpath, catalog, forge, web } = repo;
     let mut source = Source::empty(&name, project_root, catalog);
     if let Some(problem) = &outcome.problem {
         // Stale content still builds; no content at all is an error.
         let severity = if outcome.snapshot.is_some() { Severity::Warning } else { Severity::Error };
         source.problems.push((severity, problem.clone()));
     }
-    let web = forge::web_repo(&target.url);
     let forge = forge.or_else(|| web.as_ref().and_then(|w| Forge::infer(&w.host)));
     let snapshot = outcome.snapshot.as_ref();
     let at = snapshot.map(|s| s.at.clone());
@@ -460,7 +463,7 @@ fn git_source(repo: GitSource, outcome: &git::Outcome, project_root: &Path) -> S
     let commit = snapshot.map(|s| s.commit.to_string());
     source.repository = Some(Repository {
         url: target.url.clone(),
-        web_url: web.as_ref().filter(|_| forge.is_some()).map(|w| w.url()),
+        web_url: web.as_ref().filter(|w| forge.is_some() && !w.host.is_empty()).map(|w| w.url()),
         subpath: (!subpath.is_empty()).then(|| subpath.clone()),
         ref_type: match (&at, &target.want) {
             (Some(RefKind::Tag(_)), _) | (None, git::Want::Tag(_)) => "tag",
@@ -581,7 +584,16 @@ fn expand(config: &Config, s: &SourceSection) -> (Vec<GitSource>, Vec<String>) {
                     name
                 }
             };
+            let web = match &local_path {
+                None => forge::web_repo(&url),
+                Some(path) => origin_of(path).as_deref().and_then(forge::web_repo).or_else(|| {
+                    // A site's own URL pattern needs only the repository's name.
+                    let name = repo_name(&url);
+                    matches!(forge, Some(Forge::Pattern(_))).then(|| forge::WebRepo { host: String::new(), path: name })
+                }),
+            };
             GitSource {
+                web,
                 name,
                 target: git::Target {
                     url,
@@ -599,6 +611,13 @@ fn expand(config: &Config, s: &SourceSection) -> (Vec<GitSource>, Vec<String>) {
         })
         .collect();
     (repos, problems)
+}
+
+/// The `origin` remote of a local repository, if it has one.
+fn origin_of(path: &Path) -> Option<String> {
+    let repo = git2::Repository::open(path).ok()?;
+    let remote = repo.find_remote("origin").ok()?;
+    remote.url().ok().map(String::from)
 }
 
 /// `file://` URLs and plain paths (not `host:path`, which is ssh).
