@@ -33,7 +33,13 @@ impl Staging {
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            // Most pages live in a folder of their own whose parent exists:
+            // one mkdir instead of create_dir_all's stat-then-mkdir.
+            match std::fs::create_dir(parent) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(_) => std::fs::create_dir_all(parent)?,
+            }
         }
         std::fs::write(path, bytes)
     }

@@ -8,10 +8,15 @@ use std::collections::HashSet;
 pub fn broken(page: &str, html: &str, known: &HashSet<String>) -> Vec<String> {
     let dir = page.rfind('/').map_or("", |i| &page[..i]);
     let mut out = Vec::new();
-    for target in attribute_values(html) {
+    let mut targets = attribute_values(html);
+    // Navigation repeats the same links on every page; check each once.
+    targets.sort_unstable();
+    targets.dedup();
+    for target in targets {
         if is_external(&target) {
             continue;
         }
+        let target = target.into_owned();
         let path = target.split(['#', '?']).next().unwrap_or("");
         if path.is_empty() {
             continue;
@@ -49,7 +54,7 @@ fn is_external(target: &str) -> bool {
 }
 
 /// Values of `href="…"` and `src="…"` attributes (entities decoded).
-fn attribute_values(html: &str) -> Vec<String> {
+fn attribute_values(html: &str) -> Vec<std::borrow::Cow<'_, str>> {
     let mut out = Vec::new();
     for attr in ["href=\"", "src=\""] {
         let mut rest = html;
@@ -57,8 +62,13 @@ fn attribute_values(html: &str) -> Vec<String> {
             let preceded_ok = i == 0 || rest.as_bytes()[i - 1].is_ascii_whitespace();
             let after = &rest[i + attr.len()..];
             let Some(end) = after.find('"') else { break };
-            if preceded_ok {
-                out.push(after[..end].replace("&amp;", "&").replace("&#x2F;", "/").replace("&#47;", "/"));
+            let value = &after[..end];
+            if preceded_ok && !is_external(value) {
+                out.push(if value.contains('&') {
+                    std::borrow::Cow::Owned(value.replace("&amp;", "&").replace("&#x2F;", "/").replace("&#47;", "/"))
+                } else {
+                    std::borrow::Cow::Borrowed(value)
+                });
             }
             rest = &after[end..];
         }
