@@ -40,9 +40,10 @@ run() {
   PORTALGEN_TIMINGS=1 /usr/bin/time -f "  wall %e s, peak memory %M KB" \
     "$bin" --config "$dir/site.toml" build --out "$dir/public" 2>&1 | grep -E "^(timing|git:|built|  wall)" | sed 's/^/  /'
 }
-run "first build (clone $n repositories)"
+run "first build (clone $n repositories)" | grep -v "git: cloned"
 for i in 1 2 3; do run "rebuild, nothing changed ($i)"; done
-first=$(ls -d "$dir"/repos/*/ | head -1)
+repos=("$dir"/repos/*/)
+first=${repos[0]}
 echo "change $(date +%s%N)" >> "$first/README.md"
 git -C "$first" add -A
 git -C "$first" -c user.name=bench -c user.email=bench@example.com commit -q -m change

@@ -158,6 +158,7 @@ pub fn fetch_all(targets: &[Target], settings: &Settings) -> Vec<Outcome> {
             .map(|_| Outcome { snapshot: None, status: Status::Failed, problem: Some(why.clone()) })
             .collect();
     }
+    sweep(&settings.cache);
     let progress = Progress::new(targets.len(), settings.offline);
     let run = || -> Vec<Outcome> {
         targets
@@ -175,6 +176,29 @@ pub fn fetch_all(targets: &[Target], settings: &Settings) -> Vec<Outcome> {
     };
     progress.finish(&outcomes);
     outcomes
+}
+
+/// Removes what interrupted builds left behind: half-written clones
+/// (`.tmp-*`) and entries being deleted (`.trash-*`), once they are an hour
+/// old (a younger one may belong to a build running now).
+fn sweep(cache: &Path) {
+    let Ok(dir) = std::fs::read_dir(cache) else { return };
+    for entry in dir.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".tmp-") || name.starts_with(".trash-")) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(3600));
+        if old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// The folder of a target in the cache: readable, and unique per URL and ref.
