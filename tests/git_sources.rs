@@ -652,3 +652,82 @@ fn the_token_is_used_but_never_written_anywhere() {
     }
     assert_eq!(names(&project), ["good"]);
 }
+
+/// `git daemon` serving `base` on a free loopback port, stopped on drop.
+struct Daemon {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Daemon {
+    /// `None` when this machine has no `git daemon` (the test then says so).
+    fn start(base: &Path) -> Option<Daemon> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        // `git daemon` would run git-daemon as a child that outlives a kill
+        // of `git`; start git-daemon itself so the test can stop it.
+        let exec_path = std::process::Command::new("git").arg("--exec-path").output().ok()?;
+        let exec_path = String::from_utf8_lossy(&exec_path.stdout).trim().to_string();
+        let program = Path::new(&exec_path).join("git-daemon");
+        if !program.is_file() {
+            return None;
+        }
+        let child = std::process::Command::new(program)
+            .args(["--export-all", "--reuseaddr", "--listen=127.0.0.1"])
+            .arg(format!("--port={port}"))
+            .arg(format!("--base-path={}", base.display()))
+            .arg(base)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let daemon = Daemon { child, port };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(daemon);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_shallow_clone_over_the_git_protocol_then_an_update() {
+    let dir = tempdir();
+    let served = dir.path().join("served");
+    let r = bare(&served, "r");
+    r.commit("main", &[("one.yaml", F::Text(&component("one")))]);
+    r.commit("main", &[("two.yaml", F::Text(&component("two")))]);
+    let Some(daemon) = Daemon::start(&served) else {
+        eprintln!("skipped: `git daemon` is not available on this machine");
+        return;
+    };
+    let project = project(
+        dir.path(),
+        &format!(
+            "[[sources]]\nname = \"r\"\ngit = \"git://127.0.0.1:{}/r.git\"\ncatalog = [\"*.yaml\"]\n",
+            daemon.port
+        ),
+    );
+    build_ok(&project, &["--strict"]);
+    assert_eq!(names(&project), ["one", "two"]);
+    let entry = &cache_entries(&project)[0];
+    let cached = Repository::open_bare(entry).unwrap_or_else(|e| panic!("{e}"));
+    assert!(cached.is_shallow(), "only the wanted commit is fetched");
+    r.commit("main", &[("three.yaml", F::Text(&component("three")))]);
+    let log = build_ok(&project, &["--strict"]);
+    assert!(log.contains("1 updated"), "{log}");
+    assert_eq!(names(&project), ["one", "three", "two"]);
+    drop(daemon);
+    // The server is gone: the cached commit still builds, with a warning.
+    let log = build_ok(&project, &[]);
+    assert!(log.contains("uses the cached commit"), "{log}");
+    assert_eq!(names(&project), ["one", "three", "two"]);
+}

@@ -273,7 +273,7 @@ fn sync(t: &Target, settings: &Settings) -> Outcome {
                     Outcome { snapshot: Some(snapshot), status: Status::Stale, problem: Some(problem) }
                 }
                 None => failed(format!(
-                    "{} could not be fetched: {why}; nothing from it is in the portal (it has never been fetched)",
+                    "{} could not be fetched: {why}; nothing from it is in the portal until it is fetched once (check the URL, the ref and this machine's access to it)",
                     t.url
                 )),
             }
