@@ -407,7 +407,9 @@ pub fn from_config(config: &Config, options: LoadOptions) -> Vec<Source> {
             planned.push(Planned::Ready(source));
         }
         for repo in repos {
-            let index = match targets.iter().position(|t| *t == repo.target) {
+            // One cache entry per repository and ref: sources sharing them share one fetch.
+            let same = |t: &git::Target| t.fetch_url == repo.target.fetch_url && t.want == repo.target.want;
+            let index = match targets.iter().position(same) {
                 Some(i) => i,
                 None => {
                     targets.push(repo.target.clone());
