@@ -38,6 +38,8 @@ pub struct Source {
 enum Tree {
     Local {
         root: PathBuf,
+        /// Folders (relative) already checked to be real folders, not symlinks.
+        real_dirs: std::sync::Mutex<std::collections::HashSet<String>>,
     },
     Git {
         tree: git::GitTree,
@@ -52,7 +54,7 @@ enum Tree {
 impl std::fmt::Debug for Tree {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Tree::Local { root } => write!(f, "Local({})", root.display()),
+            Tree::Local { root, .. } => write!(f, "Local({})", root.display()),
             Tree::Git { on_disk, .. } => write!(f, "Git({on_disk:?})"),
             Tree::Empty => f.write_str("Empty"),
         }
@@ -88,7 +90,7 @@ impl Source {
         let links = url.as_deref().map(Links::from_view_base);
         Source {
             name: name.to_string(),
-            tree: Tree::Local { root },
+            tree: Tree::Local { root, real_dirs: Default::default() },
             project_root,
             catalog,
             url: links.as_ref().map(|l| l.view.clone()),
@@ -102,7 +104,7 @@ impl Source {
     /// The folder of a local source.
     pub fn local_root(&self) -> Option<&Path> {
         match &self.tree {
-            Tree::Local { root } => Some(root),
+            Tree::Local { root, .. } => Some(root),
             _ => None,
         }
     }
@@ -115,7 +117,7 @@ impl Source {
 
     /// Walks the source, no deeper than `max_depth` folders when given.
     fn walk(&self, max_depth: Option<usize>) -> Vec<String> {
-        let Tree::Local { root } = &self.tree else {
+        let Tree::Local { root, .. } = &self.tree else {
             return Vec::new();
         };
         let files = std::sync::Mutex::new(Vec::new());
@@ -172,8 +174,11 @@ impl Source {
     /// including through symlinks.
     pub fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
         match &self.tree {
-            Tree::Local { root } => {
+            Tree::Local { root, real_dirs } => {
                 let path = root.join(rel);
+                if is_real_path(root, rel, real_dirs) {
+                    return std::fs::read(path);
+                }
                 let real = std::fs::canonicalize(&path)?;
                 // `root` was canonicalised when the source was made.
                 if !real.starts_with(root) {
@@ -191,7 +196,7 @@ impl Source {
 
     pub fn exists(&self, rel: &str) -> bool {
         match &self.tree {
-            Tree::Local { root } => root.join(rel).is_file(),
+            Tree::Local { root, .. } => root.join(rel).is_file(),
             Tree::Git { tree, .. } => tree.exists(rel),
             Tree::Empty => false,
         }
@@ -201,7 +206,7 @@ impl Source {
     /// folders and repositories, the forge URL for other repositories.
     pub fn display(&self, rel: &str) -> String {
         match &self.tree {
-            Tree::Local { root } | Tree::Git { on_disk: Some(root), .. } => {
+            Tree::Local { root, .. } | Tree::Git { on_disk: Some(root), .. } => {
                 display_path(&root.join(rel), &self.project_root)
             }
             _ => match &self.links {
@@ -256,6 +261,31 @@ impl Source {
         let rest = self.links.as_ref()?.rel_of_url(url)?;
         normalize_rel("", &percent_decode(rest))
     }
+}
+
+/// True when no part of `rel` is a symlink (then it cannot leave the root),
+/// checking each folder once per build instead of resolving every path.
+fn is_real_path(root: &Path, rel: &str, real_dirs: &std::sync::Mutex<std::collections::HashSet<String>>) -> bool {
+    if rel.split('/').any(|p| p.is_empty() || p == "." || p == "..") {
+        return false;
+    }
+    let mut end = 0;
+    while let Some(i) = rel[end..].find('/') {
+        let dir = &rel[..end + i];
+        let known = real_dirs.lock().is_ok_and(|d| d.contains(dir));
+        if !known {
+            match std::fs::symlink_metadata(root.join(dir)) {
+                Ok(m) if m.is_dir() => {
+                    if let Ok(mut d) = real_dirs.lock() {
+                        d.insert(dir.to_string());
+                    }
+                }
+                _ => return false,
+            }
+        }
+        end += i + 1;
+    }
+    std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file())
 }
 
 fn filter_globs(files: &[String], patterns: &[String]) -> Vec<String> {
