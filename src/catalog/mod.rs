@@ -65,7 +65,7 @@ pub struct Entity {
     pub kind: String,
     pub namespace: String,
     pub name: String,
-    /// apiVersion, kind, metadata, spec and relations.
+    /// apiVersion, kind, metadata and spec (relations are in `relations`).
     pub data: Map<String, Value>,
     pub relations: Vec<Relation>,
     pub file: FileKey,
@@ -79,6 +79,28 @@ pub struct Relation {
 }
 
 impl Entity {
+    /// The entity as Backstage's REST API returns it, relations included.
+    pub fn to_api_json(&self) -> Value {
+        let mut out = Map::new();
+        for key in ["apiVersion", "kind", "metadata", "spec"] {
+            if let Some(v) = self.data.get(key) {
+                out.insert(key.to_string(), v.clone());
+            }
+        }
+        let relations = self
+            .relations
+            .iter()
+            .map(|r| {
+                let mut m = Map::new();
+                m.insert("type".into(), Value::String(r.kind.into()));
+                m.insert("targetRef".into(), Value::String(r.target.clone()));
+                Value::Object(m)
+            })
+            .collect();
+        out.insert("relations".into(), Value::Array(relations));
+        Value::Object(out)
+    }
+
     pub fn metadata(&self) -> Option<&Map<String, Value>> {
         self.data.get("metadata").and_then(Value::as_object)
     }
@@ -241,10 +263,9 @@ fn process_file(
         }
     };
     let parent_ref = parent_info.map(|(r, _)| r.as_str());
-    let mut out = Vec::new();
-    for doc in docs {
+    let process_doc = |doc: Document| -> Option<Record> {
         if matches!(doc.content, DocContent::Empty) {
-            continue;
+            return None;
         }
         let mut rec = blank(Some(doc.index), doc.line);
         rec.file_ok = file_ok;
@@ -254,18 +275,17 @@ fn process_file(
             }
             rec.error = Some((line, message));
             rec.blocks_file = true;
-            out.push(rec);
-            continue;
+            return Some(rec);
         }
         let Document { line, text, content, .. } = doc;
         let DocContent::Object(map) = content else {
-            continue;
+            return None;
         };
         let me = envelope_ref(&map);
         let canonical = me.canonical();
         if parent_ref == Some(canonical.as_str()) {
             // Backstage ignores an entity with the same ref as the Location emitting it.
-            continue;
+            return None;
         }
         rec.entity_ref = Some(canonical);
         match process_entity(ctx, file, (&text, line), map, &me, &rec.origin) {
@@ -279,9 +299,15 @@ fn process_file(
             }
             Err((line, message)) => rec.error = Some((line, message)),
         }
-        out.push(rec);
+        Some(rec)
+    };
+    // Organisation files hold thousands of documents; spread them over the
+    // cores too (order is kept).
+    if docs.len() > 64 {
+        docs.into_par_iter().filter_map(process_doc).collect()
+    } else {
+        docs.into_iter().filter_map(process_doc).collect()
     }
-    out
 }
 
 /// The ref of a document whose envelope is valid.
@@ -422,7 +448,7 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
                 .push(Relation { kind: row.kind, target: row.target.clone() });
         }
     }
-    let mut by_source: HashMap<String, Vec<Relation>> = by_source
+    let by_source: HashMap<String, Vec<Relation>> = by_source
         .into_par_iter()
         .map(|(source, mut list)| {
             list.sort_unstable();
@@ -433,45 +459,34 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
 
     // Stitching: relations attached, javascript: links neutralised, keys
     // that differ only in case refused (Backstage's search index would).
-    let mut entities = Vec::new();
-    for rec in records.iter_mut().filter(|r| r.ingested) {
-        let Some(mut data) = rec.entity.take() else { continue };
-        let entity_ref = rec.entity_ref.clone().unwrap_or_default();
-        let relations = by_source.remove(&entity_ref).unwrap_or_default();
-        neutralise_script_urls(&mut data);
-        if let Some(message) = rec.stitch_error.take() {
-            rec.valid = false;
-            rec.ingested = false;
-            rec.error = Some((None, message));
-            continue;
-        }
-        data.insert(
-            "relations".into(),
-            Value::Array(
-                relations
-                    .iter()
-                    .map(|r| {
-                        let mut m = Map::new();
-                        m.insert("type".into(), Value::String(r.kind.into()));
-                        m.insert("targetRef".into(), Value::String(r.target.clone()));
-                        Value::Object(m)
-                    })
-                    .collect(),
-            ),
-        );
-        let me = envelope_ref(&data);
-        entities.push(Entity {
-            entity_ref,
-            kind: me.kind,
-            namespace: me.namespace,
-            name: me.name,
-            data,
-            relations,
-            file: rec.file.clone(),
-            line: rec.line,
-        });
-    }
-    entities.sort_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
+    let mut entities: Vec<Entity> = records
+        .par_iter_mut()
+        .filter(|r| r.ingested)
+        .filter_map(|rec| {
+            let mut data = rec.entity.take()?;
+            let entity_ref = rec.entity_ref.clone().unwrap_or_default();
+            neutralise_script_urls(&mut data);
+            if let Some(message) = rec.stitch_error.take() {
+                rec.valid = false;
+                rec.ingested = false;
+                rec.error = Some((None, message));
+                return None;
+            }
+            let relations = by_source.get(&entity_ref).cloned().unwrap_or_default();
+            let me = envelope_ref(&data);
+            Some(Entity {
+                entity_ref,
+                kind: me.kind,
+                namespace: me.namespace,
+                name: me.name,
+                data,
+                relations,
+                file: rec.file.clone(),
+                line: rec.line,
+            })
+        })
+        .collect();
+    entities.par_sort_unstable_by(|a, b| a.entity_ref.cmp(&b.entity_ref));
     let by_ref: HashMap<String, usize> = entities.iter().enumerate().map(|(i, e)| (e.entity_ref.clone(), i)).collect();
 
     let mut reloaded: HashMap<FileKey, load::LoadedFile> = HashMap::new();

@@ -499,19 +499,7 @@ fn entity_source(source: &Source, rel: &str) -> Value {
 /// `api/entities.json`: every entity as Backstage's REST API returns it
 /// (`GET /api/catalog/entities`), sorted by ref.
 pub fn entities_json(catalog: &Catalog) -> Vec<u8> {
-    let list: Vec<Value> = catalog
-        .entities
-        .iter()
-        .map(|e| {
-            let mut out = Map::new();
-            for key in ["apiVersion", "kind", "metadata", "spec", "relations"] {
-                if let Some(v) = e.data.get(key) {
-                    out.insert(key.to_string(), v.clone());
-                }
-            }
-            Value::Object(out)
-        })
-        .collect();
+    let list: Vec<Value> = catalog.entities.par_iter().map(Entity::to_api_json).collect();
     let mut bytes = serde_json::to_vec(&list).unwrap_or_default();
     bytes.push(b'\n');
     bytes
