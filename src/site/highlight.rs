@@ -131,16 +131,50 @@ mod fast {
         ("hl-p", "punctuation.separator.key-value.yaml"),
     ];
 
-    /// Rules giving each class the colour the theme gives its scope.
+    /// Rules giving each class the colour the theme gives its scope, made
+    /// darker or lighter where needed to reach WCAG AA contrast (4.5:1)
+    /// against the theme's background.
     pub fn css(theme: &Theme, scope_prefix: &str) -> String {
         let highlighter = Highlighter::new(theme);
+        let background = theme.settings.background.map_or((255, 255, 255), |b| (b.r, b.g, b.b));
         let mut out = String::new();
         for (class, scope) in CLASSES {
             let Ok(scope) = Scope::new(scope) else { continue };
             let c = highlighter.style_for_stack(&[scope]).foreground;
-            out.push_str(&format!("{scope_prefix}.{class} {{\n color: #{:02x}{:02x}{:02x};\n}}\n", c.r, c.g, c.b));
+            let (r, g, b) = readable((c.r, c.g, c.b), background);
+            out.push_str(&format!("{scope_prefix}.{class} {{\n color: #{r:02x}{g:02x}{b:02x};\n}}\n"));
         }
         out
+    }
+
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let channel = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+
+    pub(super) fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// Moves `fg` towards black (light background) or white (dark) until readable.
+    pub(super) fn readable(mut fg: (u8, u8, u8), bg: (u8, u8, u8)) -> (u8, u8, u8) {
+        let dark_background = luminance(bg) < 0.5;
+        for _ in 0..40 {
+            if contrast(fg, bg) >= 4.6 {
+                break;
+            }
+            let step = |c: u8| if dark_background { c.saturating_add(8) } else { c.saturating_sub(8) };
+            fg = (step(fg.0), step(fg.1), step(fg.2));
+        }
+        fg
     }
 
     fn span(out: &mut String, class: &str, text: &str) {
@@ -339,6 +373,14 @@ mod tests {
         let html = fast::json(json);
         assert!(html.contains("<span class=\"hl-k\">&quot;a&quot;</span>"), "{html}");
         assert_eq!(strip(&html), json);
+    }
+
+    #[test]
+    fn highlight_colours_are_readable() {
+        let light = fast::readable((0x63, 0xa3, 0x5c), (255, 255, 255));
+        assert!(fast::contrast(light, (255, 255, 255)) >= 4.5);
+        let dark = fast::readable((0x40, 0x50, 0x60), (0x2b, 0x30, 0x3b));
+        assert!(fast::contrast(dark, (0x2b, 0x30, 0x3b)) >= 4.5);
     }
 
     #[test]
