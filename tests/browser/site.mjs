@@ -99,6 +99,8 @@ try {
   const page = await newPage(1366, 900);
   await page.goto(origin + '/catalog/');
   await page.waitForSelector('[data-catalog-filters]:not([hidden])');
+  const eager = await page.evaluate(() => window.PORTALGEN_CATALOG !== undefined);
+  check('the catalog data is not loaded before filtering starts', !eager);
   await page.selectOption('#f-kind', 'Component');
   await page.fill('#f-owner', 'platform-team');
   await page.waitForFunction(() => !document.querySelector('[data-catalog-results]').hidden);

@@ -49,14 +49,26 @@
   var PAGE = 200;
   var shown = PAGE;
 
+  // The catalog data (every entity) is large in big organisations, so it is
+  // loaded only when the reader starts filtering or opens a filtered URL.
+  // A script element (not fetch) so it also loads from file://.
+  var waiting = [];
+  var requested = false;
   function whenData(callback) {
     if (window.PORTALGEN_CATALOG) { callback(window.PORTALGEN_CATALOG); return; }
-    var tries = 0;
-    var timer = setInterval(function () {
-      tries += 1;
-      if (window.PORTALGEN_CATALOG) { clearInterval(timer); callback(window.PORTALGEN_CATALOG); }
-      else if (tries > 200) { clearInterval(timer); }
-    }, 25);
+    waiting.push(callback);
+    if (requested) { return; }
+    requested = true;
+    status.textContent = "Loading the catalog…";
+    var script = document.createElement("script");
+    script.src = root + "catalog/_data/entities.js";
+    script.onload = function () {
+      status.textContent = "";
+      var data = window.PORTALGEN_CATALOG || [];
+      waiting.splice(0).forEach(function (cb) { cb(data); });
+    };
+    script.onerror = function () { status.textContent = "The catalog data could not be loaded; the table below lists every entity."; };
+    document.head.appendChild(script);
   }
 
   function escapeHtml(text) {
@@ -157,9 +169,11 @@
     if (more) { more.addEventListener("click", function () { shown += PAGE; render(data); }); }
   }
 
-  whenData(function (data) {
+  var ready = false;
+  function setup(data) {
+    if (ready) { return; }
+    ready = true;
     var kindSelect = form.querySelector("[name=kind]");
-    fill(kindSelect, unique(data.map(function (r) { return r.kind; })));
     fill(form.querySelector("[name=type]"), unique(data.map(function (r) { return r.type; })));
     fill(form.querySelector("[name=lifecycle]"), unique(data.map(function (r) { return r.lifecycle; })));
     fill(form.querySelector("[name=namespace]"), unique(data.map(function (r) { return r.namespace; })));
@@ -174,14 +188,24 @@
       var option = document.createElement("option"); option.value = t; tags.appendChild(option);
     });
     var pageKind = form.getAttribute("data-kind");
-    if (pageKind) { kindSelect.value = pageKind; }
+    if (pageKind && !kindSelect.value) { kindSelect.value = pageKind; }
     readQuery();
-    var header = document.getElementById("site-search");
-    var params = new URLSearchParams(window.location.search);
-    if (header && params.has("q")) { header.value = params.get("q"); }
-    form.hidden = false;
-    form.addEventListener("input", function () { shown = PAGE; render(data); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
-    render(data);
-  });
+  }
+
+  function update() {
+    whenData(function (data) { setup(data); shown = PAGE; render(data); });
+  }
+
+  form.hidden = false;
+  var header = document.getElementById("site-search");
+  var params = new URLSearchParams(window.location.search);
+  if (header && params.has("q")) { header.value = params.get("q"); }
+  form.addEventListener("focusin", function () { whenData(setup); }, { once: true });
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  if (window.location.search) {
+    readQuery();
+    update();
+  }
 })();
