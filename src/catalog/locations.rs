@@ -147,8 +147,9 @@ impl PlaceholderReader for SourceReader<'_> {
 /// Sets the two `managed-by` annotations (overwriting values in the file,
 /// as Backstage does) and, for sources with a forge URL, view/edit/source
 /// links (values in the file win).
-pub fn annotate(entity: &mut Map<String, Value>, sources: &[Source], file: &FileKey, origin: &str) {
-    let location = location_ref(sources, file);
+/// `location` is the file's own location ref ([`location_ref`]), computed
+/// once per file by the caller.
+pub fn annotate(entity: &mut Map<String, Value>, sources: &[Source], file: &FileKey, location: &str, origin: &str) {
     let Some(Value::Object(metadata)) = entity.get_mut("metadata") else {
         return;
     };
@@ -164,7 +165,7 @@ pub fn annotate(entity: &mut Map<String, Value>, sources: &[Source], file: &File
         return;
     };
     annotations.insert(MANAGED_BY_ORIGIN_LOCATION.into(), Value::String(origin.to_string()));
-    annotations.insert(MANAGED_BY_LOCATION.into(), Value::String(location));
+    annotations.insert(MANAGED_BY_LOCATION.into(), Value::String(location.to_string()));
     let source = &sources[file.source];
     // The forge's URL shapes live in `sources::forge`; the source knows its forge.
     let Some(view) = source.view_url(&file.rel) else {

@@ -230,9 +230,10 @@ fn process_file(
     parent_info: Option<&(String, String)>,
 ) -> Vec<Record> {
     let loaded = ctx.take(file);
+    let location = locations::location_ref(ctx.sources, file);
     let origin = match parent_info {
         Some((_, origin)) => origin.clone(),
-        None => locations::location_ref(ctx.sources, file),
+        None => location.clone(),
     };
     let blank = |index: Option<usize>, line: usize| Record {
         file: file.clone(),
@@ -288,7 +289,7 @@ fn process_file(
             return None;
         }
         rec.entity_ref = Some(canonical);
-        match process_entity(ctx, file, (&text, line), map, &me, &rec.origin) {
+        match process_entity(ctx, file, (&text, line), map, &me, (&location, &rec.origin)) {
             Ok(processed) => {
                 rec.valid = true;
                 rec.stitch_error = validate::check_key_casing(&processed.entity).err().map(|v| v.message);
@@ -349,11 +350,11 @@ fn process_entity(
     (doc_text, doc_line): (&str, usize),
     mut entity: Map<String, Value>,
     me: &EntityRef,
-    origin: &str,
+    (location, origin): (&str, &str),
 ) -> Result<Processed, (Option<usize>, String)> {
     let at = |path: &[String]| lines::locate(doc_text, doc_line, path).or(Some(doc_line));
     let fail = |v: Violation| (at(&v.path), v.message);
-    locations::annotate(&mut entity, ctx.sources, file, origin);
+    locations::annotate(&mut entity, ctx.sources, file, location, origin);
     let reader = locations::SourceReader { sources: ctx.sources, file };
     placeholders::substitute(&mut entity, &reader).map_err(|e| (at(&e.path), e.message))?;
     validate::apply_policies(&mut entity).map_err(fail)?;

@@ -889,7 +889,8 @@ fn check_level<'a>(path: &str, nodes: &[&'a Value], seen_items: &mut std::collec
         }
     }
     for (_, raw, children) in names {
-        if children.is_empty() {
+        // Scalars have no keys below them: nothing to compare, no path to build.
+        if children.iter().all(|c| !c.is_object() && !c.is_array()) {
             continue;
         }
         let child_path = if path.is_empty() { raw.to_string() } else { format!("{path}.{raw}") };

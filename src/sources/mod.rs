@@ -125,6 +125,8 @@ impl Source {
             .hidden(false)
             .git_global(false)
             .git_exclude(false)
+            // `.ignore` files are a search-tool convention, not git's.
+            .ignore(false)
             .require_git(false)
             .follow_links(false)
             .max_depth(max_depth)
