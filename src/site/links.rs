@@ -21,7 +21,7 @@ pub fn broken(page: &str, html: &str, known: &HashSet<String>) -> Vec<String> {
         if path.is_empty() {
             continue;
         }
-        let Some(resolved) = resolve(dir, &decode(path)) else {
+        let Some(resolved) = crate::sources::normalize_rel(dir, &crate::sources::percent_decode(path)) else {
             out.push(target);
             continue;
         };
@@ -74,40 +74,6 @@ fn attribute_values(html: &str) -> Vec<std::borrow::Cow<'_, str>> {
         }
     }
     out
-}
-
-fn decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&path[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Joins a relative link onto the page's folder; `None` above the site root.
-fn resolve(dir: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> =
-        if target.starts_with('/') { Vec::new() } else { dir.split('/').filter(|p| !p.is_empty()).collect() };
-    for piece in target.split('/') {
-        match piece {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
