@@ -1,211 +1,275 @@
-/* portalgen default theme: theme toggle, mobile navigation, catalog filters.
-   Everything works without this script; it only adds to the static pages. */
+/* portalgen default theme: theme toggle, navigation drawer, catalog filters.
+   Every page works without this script; it only adds to the static pages.
+   No dependencies; the catalog data is a script (catalog/_data/entities.js)
+   so that filtering also works from file://. */
 (function () {
   "use strict";
   var doc = document.documentElement;
+  var KEY = "portalgen-theme";
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
 
   // Theme toggle: follows the system setting until the reader picks one.
   var toggle = document.querySelector(".theme-toggle");
+  function isDark() {
+    var chosen = doc.getAttribute("data-theme");
+    return chosen ? chosen === "dark" : !!(darkQuery && darkQuery.matches);
+  }
+  function showTheme() {
+    if (toggle) { toggle.setAttribute("aria-pressed", String(isDark())); }
+  }
   if (toggle) {
     toggle.hidden = false;
+    showTheme();
     toggle.addEventListener("click", function () {
-      var dark = doc.getAttribute("data-theme") === "dark" ||
-        (!doc.getAttribute("data-theme") && window.matchMedia("(prefers-color-scheme: dark)").matches);
-      var next = dark ? "light" : "dark";
+      var next = isDark() ? "light" : "dark";
       doc.setAttribute("data-theme", next);
-      try { localStorage.setItem("portalgen-theme", next); } catch (e) { /* private mode */ }
+      try { localStorage.setItem(KEY, next); } catch (e) { /* storage refused: this page only */ }
+      showTheme();
     });
+    if (darkQuery && darkQuery.addEventListener) { darkQuery.addEventListener("change", showTheme); }
   }
 
-  // Navigation drawer on small screens.
+  // Navigation drawer on small screens (CSS shows the button only there).
   var navToggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("sidenav");
+  function setNav(open) {
+    navToggle.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  }
   if (navToggle && nav) {
     navToggle.hidden = false;
     navToggle.addEventListener("click", function () {
-      var open = navToggle.getAttribute("aria-expanded") === "true";
-      navToggle.setAttribute("aria-expanded", String(!open));
-      nav.classList.toggle("open", !open);
+      var open = navToggle.getAttribute("aria-expanded") !== "true";
+      setNav(open);
+      if (open) { var first = nav.querySelector("a"); if (first) { first.focus(); } }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && nav.classList.contains("open")) { setNav(false); navToggle.focus(); }
     });
   }
 
   // "/" focuses the search box.
+  var searchBox = document.getElementById("site-search");
   document.addEventListener("keydown", function (event) {
-    var target = event.target;
-    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
-    if (event.key === "/" && !typing) {
-      var box = document.getElementById("site-search");
-      if (box) { event.preventDefault(); box.focus(); }
+    var t = event.target;
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey && searchBox) {
+      event.preventDefault();
+      searchBox.focus();
+      searchBox.select();
     }
   });
 
-  // Catalog filters over the catalog data (catalog/_data/entities.js).
+  // ----------------------------------------------------------- catalog
   var form = document.querySelector("[data-catalog-filters]");
   if (!form) { return; }
   var root = document.body.getAttribute("data-root") || "./";
   var staticView = document.querySelector("[data-catalog-static]");
   var results = document.querySelector("[data-catalog-results]");
   var status = form.querySelector(".filter-status");
+  var fields = Array.prototype.filter.call(form.elements, function (el) { return el.name; });
   var PAGE = 200;
   var shown = PAGE;
+  var defaults = {};
 
-  // The catalog data (every entity) is large in big organisations, so it is
-  // loaded only when the reader starts filtering or opens a filtered URL.
-  // A script element (not fetch) so it also loads from file://.
-  var waiting = [];
-  var requested = false;
   function whenData(callback) {
     if (window.PORTALGEN_CATALOG) { callback(window.PORTALGEN_CATALOG); return; }
-    waiting.push(callback);
-    if (requested) { return; }
-    requested = true;
-    status.textContent = "Loading the catalog…";
-    var script = document.createElement("script");
-    script.src = root + "catalog/_data/entities.js";
-    script.onload = function () {
-      status.textContent = "";
-      var data = window.PORTALGEN_CATALOG || [];
-      waiting.splice(0).forEach(function (cb) { cb(data); });
-    };
-    script.onerror = function () { status.textContent = "The catalog data could not be loaded; the table below lists every entity."; };
-    document.head.appendChild(script);
+    var tries = 0;
+    var timer = setInterval(function () {
+      tries += 1;
+      if (window.PORTALGEN_CATALOG) { clearInterval(timer); callback(window.PORTALGEN_CATALOG); }
+      else if (tries > 400) { clearInterval(timer); }
+    }, 25);
   }
 
-  function escapeHtml(text) {
-    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
+  function esc(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
-
   function link(item) {
     if (!item) { return ""; }
-    if (item.url === null || item.url === undefined) {
-      return '<span class="missing">' + escapeHtml(item.title) + "</span>";
+    if (item.url == null) {
+      return "<span class=\"missing\" title=\"" + esc(item.ref) + " is not in the catalog\">" + esc(item.title) +
+        " <span class=\"badge badge-missing\">not in catalog</span></span>";
     }
-    return '<a href="' + escapeHtml(root + item.url) + '">' + escapeHtml(item.title) + "</a>";
+    return "<a href=\"" + esc(root + item.url) + "\" title=\"" + esc(item.ref) + "\">" + esc(item.title) + "</a>";
+  }
+  function cell(cls, label, html) {
+    return "<td class=\"" + cls + "\" data-label=\"" + label + "\">" + html + "</td>";
+  }
+  // The same markup as the entity_table macro of macros.html.
+  function rowHtml(r) {
+    return "<tr data-ref=\"" + esc(r.ref) + "\">" +
+      cell("name", "Name", link(r) + (r.namespace && r.namespace !== "default" ? " <span class=\"ns\">" + esc(r.namespace) + "</span>" : "")) +
+      cell("kind-cell", "Kind", "<span class=\"badge kind kind-" + esc(r.kind.toLowerCase()) + "\">" + esc(r.kind) + "</span>") +
+      cell("type", "Type", esc(r.type || "")) +
+      cell("owner", "Owner", link(r.owner)) +
+      cell("lifecycle-cell", "Lifecycle", r.lifecycle ? "<span class=\"lifecycle lifecycle-" + esc(r.lifecycle.toLowerCase()) + "\">" + esc(r.lifecycle) + "</span>" : "") +
+      cell("system", "System", link(r.system)) +
+      cell("tags", "Tags", (r.tags || []).map(function (t) { return "<span class=\"tag\">" + esc(t) + "</span>"; }).join(" ")) +
+      cell("description", "Description", esc(r.description)) + "</tr>";
   }
 
-  function fill(select, values) {
-    values.forEach(function (v) {
-      var option = document.createElement("option");
-      option.value = v;
-      option.textContent = v;
-      select.appendChild(option);
-    });
-  }
-
-  function unique(list) {
+  function unique(values) {
     var seen = {};
     var out = [];
-    list.forEach(function (v) { if (v && !seen[v]) { seen[v] = true; out.push(v); } });
-    return out.sort();
+    for (var i = 0; i < values.length; i += 1) {
+      var v = values[i];
+      if (v && !Object.prototype.hasOwnProperty.call(seen, v)) { seen[v] = true; out.push(v); }
+    }
+    return out.sort(function (a, b) { return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0; });
   }
-
-  function readQuery() {
-    var params = new URLSearchParams(window.location.search);
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && params.has(el.name)) { el.value = params.get(el.name); }
-    });
+  function fillSelect(select, list) {
+    var frag = document.createDocumentFragment();
+    list.forEach(function (v) { var o = document.createElement("option"); o.value = v; o.textContent = v; frag.appendChild(o); });
+    select.appendChild(frag);
   }
-
-  function writeQuery() {
-    var params = new URLSearchParams();
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && el.value) { params.set(el.name, el.value); }
-    });
-    var query = params.toString();
-    var url = window.location.pathname + (query ? "?" + query : "");
-    window.history.replaceState(null, "", url);
+  function fillList(datalist, list) {
+    var frag = document.createDocumentFragment();
+    list.forEach(function (v) { var o = document.createElement("option"); o.value = v; frag.appendChild(o); });
+    datalist.appendChild(frag);
   }
 
   function values() {
     var v = {};
-    Array.prototype.forEach.call(form.elements, function (el) { if (el.name) { v[el.name] = el.value.trim(); } });
+    fields.forEach(function (el) { v[el.name] = el.value.trim(); });
     return v;
   }
+  function readQuery() {
+    var params = new URLSearchParams(window.location.search);
+    fields.forEach(function (el) {
+      if (!params.has(el.name)) { return; }
+      var value = params.get(el.name);
+      if (el.tagName === "SELECT" && value && !Array.prototype.some.call(el.options, function (o) { return o.value === value; })) {
+        // A value this catalog does not have (an old link): keep it visible.
+        var o = document.createElement("option"); o.value = value; o.textContent = value; el.appendChild(o);
+      }
+      el.value = value;
+    });
+    if (searchBox && params.has("q")) { searchBox.value = params.get("q"); }
+  }
+  // Only what differs from the page's defaults goes into the address.
+  function writeQuery(v) {
+    var params = new URLSearchParams();
+    fields.forEach(function (el) { if (v[el.name] !== (defaults[el.name] || "")) { params.set(el.name, v[el.name]); } });
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      try { window.history.replaceState(null, "", url); } catch (e) { /* some file:// setups refuse */ }
+    }
+  }
 
-  function matches(row, v) {
-    if (v.kind && row.kind !== v.kind) { return false; }
-    if (v.type && row.type !== v.type) { return false; }
-    if (v.lifecycle && row.lifecycle !== v.lifecycle) { return false; }
-    if (v.namespace && row.namespace !== v.namespace) { return false; }
+  function haystack(r) {
+    if (r._hay === undefined) {
+      r._hay = [r.name, r.title, r.description, r.ref, r.type, r.owner && r.owner.title, r.system && r.system.title]
+        .concat(r.tags || []).join(" ").toLowerCase();
+    }
+    return r._hay;
+  }
+  function matches(r, v, words) {
+    if (v.kind && r.kind !== v.kind) { return false; }
+    if (v.type && r.type !== v.type) { return false; }
+    if (v.lifecycle && r.lifecycle !== v.lifecycle) { return false; }
+    if (v.namespace && r.namespace !== v.namespace) { return false; }
     if (v.owner) {
-      var o = row.owner ? (row.owner.title + " " + row.owner.ref).toLowerCase() : "";
+      var o = r.owner ? (r.owner.title + " " + r.owner.ref).toLowerCase() : "";
       if (o.indexOf(v.owner.toLowerCase()) < 0) { return false; }
     }
-    if (v.tag && row.tags.indexOf(v.tag) < 0) { return false; }
-    if (v.q) {
-      var hay = (row.name + " " + row.title + " " + row.description + " " + row.ref).toLowerCase();
-      var words = v.q.toLowerCase().split(/\s+/);
-      for (var i = 0; i < words.length; i += 1) { if (hay.indexOf(words[i]) < 0) { return false; } }
+    if (v.tag) {
+      var tag = v.tag.toLowerCase();
+      if (!(r.tags || []).some(function (t) { return t.toLowerCase() === tag; })) { return false; }
     }
+    for (var i = 0; i < words.length; i += 1) { if (haystack(r).indexOf(words[i]) < 0) { return false; } }
     return true;
   }
 
   function render(data) {
     var v = values();
-    var active = Object.keys(v).some(function (k) { return v[k]; });
-    writeQuery();
+    writeQuery(v);
+    var active = fields.some(function (el) { return v[el.name] !== (defaults[el.name] || ""); });
     if (!active) {
       staticView.hidden = false;
       results.hidden = true;
+      results.innerHTML = "";
       status.textContent = "";
       return;
     }
-    var rows = data.filter(function (r) { return matches(r, v); });
-    var html = ['<div class="table-wrap"><table class="entities"><caption class="visually-hidden">Filtered catalog</caption><thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Type</th><th scope="col">Owner</th><th scope="col">Lifecycle</th><th scope="col">System</th><th scope="col">Tags</th><th scope="col">Description</th></tr></thead><tbody>'];
-    rows.slice(0, shown).forEach(function (r) {
-      html.push("<tr><td class=\"name\">" + link(r) + "</td><td><span class=\"badge kind kind-" + escapeHtml(r.kind.toLowerCase()) + "\">" + escapeHtml(r.kind) + "</span></td><td>" + escapeHtml(r.type) + "</td><td>" + link(r.owner) + "</td><td>" + (r.lifecycle ? '<span class="lifecycle lifecycle-' + escapeHtml(r.lifecycle.toLowerCase()) + '">' + escapeHtml(r.lifecycle) + "</span>" : "") + "</td><td>" + link(r.system) + "</td><td>" + r.tags.map(function (t) { return '<span class="tag">' + escapeHtml(t) + "</span>"; }).join(" ") + "</td><td class=\"description\">" + escapeHtml(r.description) + "</td></tr>");
-    });
+    var words = v.q ? v.q.toLowerCase().split(/\s+/).filter(Boolean) : [];
+    var rows = [];
+    for (var i = 0; i < data.length; i += 1) { if (matches(data[i], v, words)) { rows.push(data[i]); } }
+    var html = ["<div class=\"table-wrap entities-wrap\"><table class=\"entities\"><caption class=\"visually-hidden\">Catalog entities matching the filters</caption>" +
+      "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">Type</th><th scope=\"col\">Owner</th>" +
+      "<th scope=\"col\">Lifecycle</th><th scope=\"col\">System</th><th scope=\"col\">Tags</th><th scope=\"col\">Description</th></tr></thead><tbody>"];
+    var visible = Math.min(rows.length, shown);
+    for (var j = 0; j < visible; j += 1) { html.push(rowHtml(rows[j])); }
     html.push("</tbody></table></div>");
-    if (rows.length > shown) { html.push('<p><button type="button" class="button" data-more>Show more</button></p>'); }
-    results.innerHTML = html.join("");
+    if (rows.length > shown) {
+      html.push("<p class=\"more\"><button type=\"button\" class=\"button button-quiet\" data-more>Show " +
+        Math.min(PAGE, rows.length - shown) + " more (" + visible + " of " + rows.length + " shown)</button></p>");
+    }
+    results.innerHTML = rows.length ? html.join("") : "";
     staticView.hidden = true;
     results.hidden = false;
     status.textContent = rows.length === 0
       ? "No entity matches these filters. Try removing one."
       : rows.length + (rows.length === 1 ? " entity matches." : " entities match.");
     var more = results.querySelector("[data-more]");
-    if (more) { more.addEventListener("click", function () { shown += PAGE; render(data); }); }
+    if (more) {
+      more.addEventListener("click", function () {
+        var before = shown;
+        shown += PAGE;
+        render(data);
+        var next = results.querySelectorAll("tbody tr")[before];
+        var a = next && next.querySelector("a");
+        if (a) { a.focus(); }
+      });
+    }
   }
 
-  var ready = false;
-  function setup(data) {
-    if (ready) { return; }
-    ready = true;
-    var kindSelect = form.querySelector("[name=kind]");
-    fill(form.querySelector("[name=type]"), unique(data.map(function (r) { return r.type; })));
-    fill(form.querySelector("[name=lifecycle]"), unique(data.map(function (r) { return r.lifecycle; })));
-    fill(form.querySelector("[name=namespace]"), unique(data.map(function (r) { return r.namespace; })));
-    var owners = document.getElementById("f-owner-list");
-    unique(data.map(function (r) { return r.owner && r.owner.title; })).forEach(function (o) {
-      var option = document.createElement("option"); option.value = o; owners.appendChild(option);
-    });
-    var tags = document.getElementById("f-tag-list");
-    var allTags = [];
-    data.forEach(function (r) { allTags = allTags.concat(r.tags); });
-    unique(allTags).forEach(function (t) {
-      var option = document.createElement("option"); option.value = t; tags.appendChild(option);
-    });
+  whenData(function (data) {
+    var column = function (key) { return data.map(function (r) { return r[key]; }); };
+    fillSelect(form.elements.kind, unique(column("kind")));
+    fillSelect(form.elements.type, unique(column("type")));
+    fillSelect(form.elements.lifecycle, unique(column("lifecycle")));
+    fillSelect(form.elements.namespace, unique(column("namespace")));
+    fillList(document.getElementById("f-owner-list"), unique(data.map(function (r) { return r.owner && r.owner.title; })));
+    var tags = [];
+    data.forEach(function (r) { if (r.tags) { Array.prototype.push.apply(tags, r.tags); } });
+    fillList(document.getElementById("f-tag-list"), unique(tags));
+
     var pageKind = form.getAttribute("data-kind");
-    if (pageKind && !kindSelect.value) { kindSelect.value = pageKind; }
+    if (pageKind) { defaults.kind = pageKind; form.elements.kind.value = pageKind; }
     readQuery();
-  }
+    form.hidden = false;
 
-  function update() {
-    whenData(function (data) { setup(data); shown = PAGE; render(data); });
-  }
-
-  form.hidden = false;
-  var header = document.getElementById("site-search");
-  var params = new URLSearchParams(window.location.search);
-  if (header && params.has("q")) { header.value = params.get("q"); }
-  form.addEventListener("focusin", function () { whenData(setup); }, { once: true });
-  form.addEventListener("input", update);
-  form.addEventListener("change", update);
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
-  if (window.location.search) {
-    readQuery();
-    update();
-  }
+    var timer = null;
+    form.addEventListener("input", function (event) {
+      shown = PAGE;
+      clearTimeout(timer);
+      // Typing waits a moment; lists and selects apply at once.
+      if (event.target.tagName === "INPUT") { timer = setTimeout(function () { render(data); }, 120); }
+      else { render(data); }
+    });
+    form.addEventListener("change", function () { shown = PAGE; clearTimeout(timer); render(data); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); render(data); });
+    form.addEventListener("reset", function (event) {
+      event.preventDefault();
+      fields.forEach(function (el) { el.value = defaults[el.name] || ""; });
+      if (searchBox) { searchBox.value = ""; }
+      shown = PAGE;
+      render(data);
+    });
+    // The header search on a catalog page filters in place.
+    var headerForm = searchBox && searchBox.form;
+    if (headerForm) {
+      headerForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        form.elements.q.value = searchBox.value;
+        shown = PAGE;
+        render(data);
+        form.elements.q.focus();
+      });
+    }
+    render(data);
+  });
 })();
