@@ -34,6 +34,7 @@ const PAGES = [
   ["api", "/catalog/default/api/petstore/"],
   ["system", "/catalog/default/system/artist-engagement-portal/"],
   ["problems", "/problems/"],
+  ["sources", "/sources/"],
 ];
 const VIEWPORTS = {
   desktop: { width: 1366, height: 900 },
@@ -186,6 +187,7 @@ async function axeCheck(page) {
 }
 
 const axeSummary = { serious: 0, critical: 0, moderate: 0, minor: 0 };
+const lesser = new Map(); // moderate and minor findings (by rule, with pages), reported but not failed
 
 // ------------------------------------------------------------------- tests
 try {
@@ -200,11 +202,20 @@ try {
           await page.goto(ORIGIN + url, { waitUntil: "load" });
           if (name === "catalog" || name === "kind") { await page.waitForSelector("[data-catalog-filters]:not([hidden])"); }
           const violations = await axeCheck(page);
-          for (const v of violations) { axeSummary[v.impact] = (axeSummary[v.impact] || 0) + v.count; }
+          for (const v of violations) {
+            axeSummary[v.impact] = (axeSummary[v.impact] || 0) + v.count;
+            if (v.impact !== "serious" && v.impact !== "critical") {
+              const key = `${v.impact} ${v.id}: ${v.help}`;
+              if (!lesser.has(key)) { lesser.set(key, new Set()); }
+              lesser.get(key).add(name);
+            }
+          }
           const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
           if (shotsDir) {
             await page.screenshot({ path: path.join(shotsDir, `${name}-${vpName}-${scheme}.png`), fullPage: true });
           }
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert(overflow <= 1, `the page is ${overflow}px wider than the ${viewport.width}px viewport`);
           assert(bad.length === 0, bad.map((v) => `[${v.impact}] ${v.id}: ${v.help} (${v.count} nodes)\n${v.nodes.map((n) => "  " + n).join("\n")}`).join("\n"));
           assertNoForeign(context, url);
         });
@@ -219,6 +230,7 @@ try {
     const page = await context.newPage();
     await page.goto(ORIGIN + "/catalog/");
     await page.waitForSelector("[data-catalog-filters]:not([hidden])");
+    assert(await page.evaluate(() => window.PORTALGEN_CATALOG === undefined), "the catalog data loaded before filtering started");
     await page.selectOption("#f-kind", "Component");
     await page.fill("#f-owner", "team-a");
     await page.waitForFunction(() => /owner=team-a/.test(window.location.search) && !document.querySelector("[data-catalog-results]").hidden);
@@ -274,6 +286,8 @@ try {
     await page.waitForSelector("[data-catalog-filters]:not([hidden])");
     assert(await page.inputValue("#f-kind") === "API", "kind select does not start at API");
     assert(new URL(page.url()).search === "", `query added on load: ${new URL(page.url()).search}`);
+    await page.focus("#f-type"); // focusing the form loads the catalog data and fills the lists
+    await page.waitForSelector("#f-type option[value='openapi']", { state: "attached" });
     await page.selectOption("#f-type", "openapi");
     await page.waitForFunction(() => !document.querySelector("[data-catalog-results]").hidden);
     const rows = await visibleRows(page);
@@ -339,6 +353,10 @@ try {
     await page.goto(ORIGIN + "/");
     assert(!(await page.isVisible(".nav-toggle")), "menu button visible on a desktop screen");
     assert(await page.isVisible("#sidenav"), "side navigation hidden on a desktop screen");
+    await page.keyboard.press("/");
+    assert(await page.evaluate(() => document.activeElement.id === "site-search"), '"/" does not focus the search box');
+    await page.evaluate(() => document.activeElement.blur());
+    await page.reload();
     await page.keyboard.press("Tab");
     assert(await page.evaluate(() => document.activeElement.classList.contains("skip-link")), "first Tab does not reach the skip link");
     assert(await page.isVisible(".skip-link"), "focused skip link is not visible");
@@ -442,6 +460,7 @@ async function visibleRows(page) {
   }));
 }
 
+for (const [rule, pages] of [...lesser].sort()) { console.log(`note - axe ${rule} (${[...pages].join(", ")})`); }
 console.log(`axe: ${axeSummary.critical} critical, ${axeSummary.serious} serious, ${axeSummary.moderate} moderate, ${axeSummary.minor} minor findings (nodes)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -72,14 +72,29 @@
   var shown = PAGE;
   var defaults = {};
 
+  // The catalog data (every entity) is large in big organisations, so it is
+  // loaded only when the reader starts filtering or opens a filtered URL; a
+  // script element (not fetch) so that it also loads from file://.
+  var waiting = [];
+  var requested = false;
   function whenData(callback) {
     if (window.PORTALGEN_CATALOG) { callback(window.PORTALGEN_CATALOG); return; }
-    var tries = 0;
-    var timer = setInterval(function () {
-      tries += 1;
-      if (window.PORTALGEN_CATALOG) { clearInterval(timer); callback(window.PORTALGEN_CATALOG); }
-      else if (tries > 400) { clearInterval(timer); }
-    }, 25);
+    waiting.push(callback);
+    if (requested) { return; }
+    requested = true;
+    status.textContent = "Loading the catalog…";
+    var script = document.createElement("script");
+    script.src = root + "catalog/_data/entities.js";
+    script.onload = function () {
+      status.textContent = "";
+      var data = window.PORTALGEN_CATALOG || [];
+      waiting.splice(0).forEach(function (cb) { cb(data); });
+    };
+    script.onerror = function () {
+      requested = false;
+      status.textContent = "The catalog data could not be loaded; the table below lists every entity.";
+    };
+    document.head.appendChild(script);
   }
 
   var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
@@ -120,9 +135,22 @@
     return out.sort(function (a, b) { return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0; });
   }
   function fillSelect(select, list) {
+    var value = select.value;
+    Array.prototype.slice.call(select.querySelectorAll("option[data-query]")).forEach(function (o) { o.remove(); });
     var frag = document.createDocumentFragment();
-    list.forEach(function (v) { var o = document.createElement("option"); o.value = v; o.textContent = v; frag.appendChild(o); });
+    var have = {};
+    Array.prototype.forEach.call(select.options, function (o) { have[o.value] = true; });
+    list.forEach(function (v) { if (have[v]) { return; } var o = document.createElement("option"); o.value = v; o.textContent = v; frag.appendChild(o); });
     select.appendChild(frag);
+    setSelect(select, value);
+  }
+  // Selects a value, adding it when this catalog does not have it (an old link).
+  function setSelect(select, value) {
+    if (value && !Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+      var o = document.createElement("option"); o.value = value; o.textContent = value; o.setAttribute("data-query", "");
+      select.appendChild(o);
+    }
+    select.value = value;
   }
   function fillList(datalist, list) {
     var frag = document.createDocumentFragment();
@@ -140,11 +168,7 @@
     fields.forEach(function (el) {
       if (!params.has(el.name)) { return; }
       var value = params.get(el.name);
-      if (el.tagName === "SELECT" && value && !Array.prototype.some.call(el.options, function (o) { return o.value === value; })) {
-        // A value this catalog does not have (an old link): keep it visible.
-        var o = document.createElement("option"); o.value = value; o.textContent = value; el.appendChild(o);
-      }
-      el.value = value;
+      if (el.tagName === "SELECT") { setSelect(el, value); } else { el.value = value; }
     });
     if (searchBox && params.has("q")) { searchBox.value = params.get("q"); }
   }
@@ -226,9 +250,11 @@
     }
   }
 
-  whenData(function (data) {
+  var ready = false;
+  function setup(data) {
+    if (ready) { return; }
+    ready = true;
     var column = function (key) { return data.map(function (r) { return r[key]; }); };
-    fillSelect(form.elements.kind, unique(column("kind")));
     fillSelect(form.elements.type, unique(column("type")));
     fillSelect(form.elements.lifecycle, unique(column("lifecycle")));
     fillSelect(form.elements.namespace, unique(column("namespace")));
@@ -236,40 +262,43 @@
     var tags = [];
     data.forEach(function (r) { if (r.tags) { Array.prototype.push.apply(tags, r.tags); } });
     fillList(document.getElementById("f-tag-list"), unique(tags));
+  }
+  function update() {
+    whenData(function (data) { setup(data); render(data); });
+  }
 
-    var pageKind = form.getAttribute("data-kind");
-    if (pageKind) { defaults.kind = pageKind; form.elements.kind.value = pageKind; }
-    readQuery();
-    form.hidden = false;
+  var pageKind = form.getAttribute("data-kind");
+  if (pageKind) { defaults.kind = pageKind; form.elements.kind.value = pageKind; }
+  readQuery();
+  form.hidden = false;
 
-    var timer = null;
-    form.addEventListener("input", function (event) {
-      shown = PAGE;
-      clearTimeout(timer);
-      // Typing waits a moment; lists and selects apply at once.
-      if (event.target.tagName === "INPUT") { timer = setTimeout(function () { render(data); }, 120); }
-      else { render(data); }
-    });
-    form.addEventListener("change", function () { shown = PAGE; clearTimeout(timer); render(data); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); render(data); });
-    form.addEventListener("reset", function (event) {
-      event.preventDefault();
-      fields.forEach(function (el) { el.value = defaults[el.name] || ""; });
-      if (searchBox) { searchBox.value = ""; }
-      shown = PAGE;
-      render(data);
-    });
-    // The header search on a catalog page filters in place.
-    var headerForm = searchBox && searchBox.form;
-    if (headerForm) {
-      headerForm.addEventListener("submit", function (event) {
-        event.preventDefault();
-        form.elements.q.value = searchBox.value;
-        shown = PAGE;
-        render(data);
-        form.elements.q.focus();
-      });
-    }
-    render(data);
+  var timer = null;
+  form.addEventListener("focusin", function () { whenData(setup); }, { once: true });
+  form.addEventListener("input", function (event) {
+    shown = PAGE;
+    clearTimeout(timer);
+    // Typing waits a moment; lists and selects apply at once.
+    if (event.target.tagName === "INPUT") { timer = setTimeout(update, 120); } else { update(); }
   });
+  form.addEventListener("change", function () { shown = PAGE; clearTimeout(timer); update(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); update(); });
+  form.addEventListener("reset", function (event) {
+    event.preventDefault();
+    fields.forEach(function (el) { el.value = defaults[el.name] || ""; });
+    if (searchBox) { searchBox.value = ""; }
+    shown = PAGE;
+    update();
+  });
+  // The header search on a catalog page filters in place.
+  var headerForm = searchBox && searchBox.form;
+  if (headerForm) {
+    headerForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      form.elements.q.value = searchBox.value;
+      shown = PAGE;
+      update();
+    });
+  }
+  // A filtered URL (shared, or reloaded) shows its rows at once.
+  if (fields.some(function (el) { return el.value !== (defaults[el.name] || ""); })) { update(); }
 })();
