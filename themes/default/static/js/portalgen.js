@@ -115,7 +115,8 @@
   // The same markup as the entity_table macro of macros.html.
   function rowHtml(r) {
     return "<tr data-ref=\"" + esc(r.ref) + "\">" +
-      cell("name", "Name", link(r) + (r.namespace && r.namespace !== "default" ? " <span class=\"ns\">" + esc(r.namespace) + "</span>" : "")) +
+      cell("name", "Name", link(r) + (r.namespace && r.namespace !== "default" ? " <span class=\"ns\">" + esc(r.namespace) + "</span>" : "") +
+        (r.description ? "<span class=\"row-desc\">" + esc(r.description) + "</span>" : "")) +
       cell("kind-cell", "Kind", "<span class=\"badge kind kind-" + esc(r.kind.toLowerCase()) + "\">" + esc(r.kind) + "</span>") +
       cell("type", "Type", esc(r.type || "")) +
       cell("owner", "Owner", link(r.owner)) +
@@ -223,7 +224,7 @@
     for (var i = 0; i < data.length; i += 1) { if (matches(data[i], v, words)) { rows.push(data[i]); } }
     var html = ["<div class=\"table-wrap entities-wrap\"><table class=\"entities\"><caption class=\"visually-hidden\">Catalog entities matching the filters</caption>" +
       "<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">Type</th><th scope=\"col\">Owner</th>" +
-      "<th scope=\"col\">Lifecycle</th><th scope=\"col\">System</th><th scope=\"col\">Tags</th><th scope=\"col\">Description</th></tr></thead><tbody>"];
+      "<th scope=\"col\">Lifecycle</th><th scope=\"col\">System</th><th scope=\"col\">Tags</th><th scope=\"col\" class=\"col-description\">Description</th></tr></thead><tbody>"];
     var visible = Math.min(rows.length, shown);
     for (var j = 0; j < visible; j += 1) { html.push(rowHtml(rows[j])); }
     html.push("</tbody></table></div>");
