@@ -2,8 +2,9 @@
 //!
 //! The build is one-way data flow through stages, each a module:
 //! [`sources`] → files ([`catalog::load`]) → [`entities`] → [`catalog`] →
-//! [`site`] → [`output`].
+//! [`site`] → [`output`]. [`apidef`] renders API definitions for the site.
 
+pub mod apidef;
 pub mod catalog;
 pub mod check;
 pub mod commands;

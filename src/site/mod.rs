@@ -83,6 +83,7 @@ struct Shared<'a> {
     content: Vec<ContentPage>,
     base: Value,
     problems_by_ref: BTreeMap<String, Vec<ProblemView>>,
+    apis: crate::apidef::Pages,
 }
 
 /// Writes every page and data file into `staging`.
@@ -92,7 +93,8 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
     let views = Views::new(catalog, style);
     let content = load_content(config);
     let kind_counts = views::kind_counts(catalog, style);
-    let errors = catalog.problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let apis = crate::pipeline::timed("api definitions", || crate::apidef::render_catalog(catalog, sources));
+    let errors = catalog.problems.iter().chain(&apis.problems).filter(|p| p.severity == Severity::Error).count();
     let nav_pages: Vec<NavPage> = content
         .iter()
         .filter(|c| c.file != "index.html")
@@ -115,17 +117,17 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
         "counts": {
             "entities": catalog.entities.len(),
             "errors": errors,
-            "warnings": catalog.problems.len() - errors,
+            "warnings": catalog.problems.len() + apis.problems.len() - errors,
         },
         "url_style": style,
     });
     let mut problems_by_ref: BTreeMap<String, Vec<ProblemView>> = BTreeMap::new();
-    for p in &catalog.problems {
+    for p in catalog.problems.iter().chain(&apis.problems) {
         if let Some(r) = &p.entity_ref {
             problems_by_ref.entry(r.clone()).or_default().push(problem_view(&views, p));
         }
     }
-    let shared = Shared {
+    let mut shared = Shared {
         config,
         catalog,
         sources,
@@ -134,6 +136,7 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
         content,
         base,
         problems_by_ref,
+        apis,
     };
 
     let mut pages = plan(&shared);
@@ -156,6 +159,7 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
         data_files.push((format!("static/{path}"), bytes.clone()));
     }
     data_files.push(("sitemap.xml".into(), sitemap(config, &pages)));
+    data_files.append(&mut shared.apis.files);
 
     let known: HashSet<String> =
         pages.iter().map(|p| p.file.clone()).chain(data_files.iter().map(|(f, _)| f.clone())).collect();
@@ -184,7 +188,7 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
                 .collect())
         })
         .collect();
-    let mut problems = Vec::new();
+    let mut problems = shared.apis.problems.clone();
     for r in results {
         problems.extend(r?);
     }
@@ -329,17 +333,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
                     extra.insert("user".into(), serde_json::to_value(u).unwrap_or(Value::Null));
                 }
                 "API" => {
-                    let definition = e.spec_str("definition").unwrap_or("");
-                    let api_type = e.spec_str("type").unwrap_or("");
-                    let language = highlight::language_of_definition(api_type, definition);
-                    extra.insert(
-                        "api".into(),
-                        json!({
-                            "language": language,
-                            "definition_html": highlight::highlight(definition, language),
-                            "lines": definition.lines().count(),
-                        }),
-                    );
+                    extra.insert("api".into(), serde_json::to_value(shared.apis.view(*i)).unwrap_or(Value::Null));
                 }
                 _ => {}
             }
@@ -347,7 +341,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
         }
         PageKind::Problems => {
             let mut files: BTreeMap<&str, Vec<ProblemView>> = BTreeMap::new();
-            for p in &catalog.problems {
+            for p in catalog.problems.iter().chain(&shared.apis.problems) {
                 files.entry(p.file.as_str()).or_default().push(problem_view(&shared.views, p));
             }
             let files: Vec<Value> =

@@ -22,10 +22,12 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/page.html",
     "templates/catalog.html",
     "templates/entity.html",
+    "templates/api.html",
     "templates/problems.html",
     "templates/sources.html",
     "templates/404.html",
     "static/css/portalgen.css",
+    "static/css/api.css",
     "static/js/portalgen.js",
 ];
 
