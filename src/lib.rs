@@ -13,5 +13,6 @@ pub mod entities;
 pub mod output;
 pub mod pipeline;
 pub mod problems;
+pub mod search;
 pub mod site;
 pub mod sources;

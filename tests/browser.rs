@@ -16,6 +16,16 @@ use common::*;
 
 #[test]
 fn demo_portal_in_headless_chromium() {
+    run_browser_script("site.mjs");
+}
+
+/// The header search box and the results page (tests/browser/search.mjs).
+#[test]
+fn search_in_headless_chromium() {
+    run_browser_script("search.mjs");
+}
+
+fn run_browser_script(script: &str) {
     let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let browser_dir = project.join("tests/browser");
     let node_ok = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
@@ -34,7 +44,7 @@ fn demo_portal_in_headless_chromium() {
     assert!(build.status.success(), "{}", stderr(&build));
     let run = Command::new("node")
         .current_dir(&browser_dir)
-        .arg("site.mjs")
+        .arg(script)
         .arg(&out)
         .output()
         .unwrap_or_else(|e| panic!("node: {e}"));

@@ -42,6 +42,7 @@ enum PageKind {
     Entity(usize),
     Problems,
     Sources,
+    Search,
     NotFound,
 }
 
@@ -111,6 +112,7 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
             "catalog": urls::link_of(&urls::catalog_page_file(1), style),
             "problems": urls::link_of("problems/index.html", style),
             "sources": urls::link_of("sources/index.html", style),
+            "search": urls::link_of("search/index.html", style),
             "kinds": kind_counts,
             "pages": nav_pages,
         },
@@ -144,6 +146,9 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
     if !theme.tera.get_template_names().any(|t| t == "sources.html") {
         pages.retain(|p| !matches!(p.kind, PageKind::Sources));
     }
+    if !theme.tera.get_template_names().any(|t| t == "search.html") {
+        pages.retain(|p| !matches!(p.kind, PageKind::Search));
+    }
     let mut data_files: Vec<(String, Vec<u8>)> = vec![
         ("api/entities.json".into(), entities_json(catalog)),
         ("api/sources.json".into(), sources_json(&source_views(catalog, sources))),
@@ -160,6 +165,7 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
     }
     data_files.push(("sitemap.xml".into(), sitemap(config, &pages)));
     data_files.append(&mut shared.apis.files);
+    data_files.extend(crate::pipeline::timed("search index", || crate::search::build(&shared.views, &[])).files);
 
     let known: HashSet<String> =
         pages.iter().map(|p| p.file.clone()).chain(data_files.iter().map(|(f, _)| f.clone())).collect();
@@ -235,6 +241,7 @@ fn plan(shared: &Shared) -> Vec<Planned> {
     }
     pages.push(Planned { file: "problems/index.html".into(), kind: PageKind::Problems });
     pages.push(Planned { file: "sources/index.html".into(), kind: PageKind::Sources });
+    pages.push(Planned { file: "search/index.html".into(), kind: PageKind::Search });
     pages.push(Planned { file: "404.html".into(), kind: PageKind::NotFound });
     pages
 }
@@ -365,6 +372,9 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
                 ),
                 json!({"sources": views}),
             )
+        }
+        PageKind::Search => {
+            ("search.html", "Search".into(), "Search the catalog and its documentation.".into(), json!({}))
         }
         PageKind::NotFound => ("404.html", "Page not found".into(), "This page does not exist.".into(), json!({})),
     };

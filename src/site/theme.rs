@@ -26,9 +26,13 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/problems.html",
     "templates/sources.html",
     "templates/404.html",
+    "templates/search.html",
     "static/css/portalgen.css",
     "static/css/api.css",
     "static/js/portalgen.js",
+    "static/js/search.js",
+    "static/js/elasticlunr.min.js",
+    "static/js/elasticlunr.LICENSE.txt",
 ];
 
 pub struct Theme {

@@ -290,16 +290,6 @@
     shown = PAGE;
     update();
   });
-  // The header search on a catalog page filters in place.
-  var headerForm = searchBox && searchBox.form;
-  if (headerForm) {
-    headerForm.addEventListener("submit", function (event) {
-      event.preventDefault();
-      form.elements.q.value = searchBox.value;
-      shown = PAGE;
-      update();
-    });
-  }
   // A filtered URL (shared, or reloaded) shows its rows at once.
   if (fields.some(function (el) { return el.value !== (defaults[el.name] || ""); })) { update(); }
 })();
