@@ -99,12 +99,7 @@ fn docs_sections(loaded: &portalgen::pipeline::Loaded) -> Vec<DocsSection> {
             let Ok(md) = std::fs::read_to_string(&page) else { continue };
             let stem = page.file_stem().and_then(|s| s.to_str()).unwrap_or("index");
             let page_path = if stem == "index" { String::new() } else { format!("{stem}/") };
-            let url = format!(
-                "docs/{}/{}/{}/{page_path}",
-                e.namespace.to_lowercase(),
-                e.kind.to_lowercase(),
-                e.name
-            );
+            let url = format!("docs/{}/{}/{}/{page_path}", e.namespace.to_lowercase(), e.kind.to_lowercase(), e.name);
             page_sections(&md, &url, &e.entity_ref, &mut out);
         }
     }
