@@ -14,5 +14,6 @@ pub mod output;
 pub mod pipeline;
 pub mod problems;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod sources;

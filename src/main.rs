@@ -63,6 +63,32 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Build the portal, serve it over HTTP and rebuild it on every change.
+    ///
+    /// Watches site.toml, the theme, templates, static files, content/ and
+    /// every local source; browsers showing a page that changed reload by
+    /// themselves, and errors in changed files show in the browser until
+    /// fixed. Only what a change affects is rebuilt; the output folder always
+    /// holds a complete build, as `portalgen build` writes it. Git sources are
+    /// read from the cache unless --fetch is given.
+    Serve {
+        /// Port to listen on; 0 picks a free one (the URL is printed).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on. Anything but a loopback address makes the
+        /// portal readable by other machines.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the portal in the default browser once built.
+        #[arg(long)]
+        open: bool,
+        /// Fetch git sources before the first build (and when site.toml changes).
+        #[arg(long)]
+        fetch: bool,
+        /// Output folder (default: `output` from site.toml, normally ./public).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Create a small working site in DIR (default: the current folder).
     Init {
         /// Folder to create the site in.
@@ -76,6 +102,16 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { out, strict } => build(&cli.config, out, strict, options),
         Command::Check { paths, format, strict } => check_command(&cli.config, &paths, format, strict, options),
+        Command::Serve { port, bind, open, fetch, out } => {
+            let options = portalgen::serve::Options { port, bind, open, fetch, offline: cli.offline, out };
+            match portalgen::serve::run(&cli.config, options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             match portalgen::commands::init::run(&dir) {
