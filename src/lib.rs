@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod check;
 pub mod commands;
 pub mod config;
+pub mod docs;
 pub mod entities;
 pub mod output;
 pub mod pipeline;

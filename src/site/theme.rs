@@ -29,6 +29,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/search.html",
     "static/css/portalgen.css",
     "static/css/api.css",
+    "static/css/markdown.css",
     "static/js/portalgen.js",
     "static/js/search.js",
     "static/js/elasticlunr.min.js",
