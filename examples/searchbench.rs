@@ -48,7 +48,7 @@ fn page_sections(markdown: &str, url: &str, entity_ref: &str, out: &mut Vec<Docs
     let mut heading = String::new();
     let mut text = String::new();
     let mut in_code = false;
-    let mut flush = |heading: &str, text: &mut String, page_title: &str, out: &mut Vec<DocsSection>| {
+    let flush = |heading: &str, text: &mut String, page_title: &str, out: &mut Vec<DocsSection>| {
         if !text.trim().is_empty() || !heading.is_empty() {
             let anchor = if heading.is_empty() { String::new() } else { format!("#{}", slug(heading)) };
             out.push(DocsSection {
