@@ -449,21 +449,29 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
                 .push(Relation { kind: row.kind, target: row.target.clone() });
         }
     }
-    let by_source: HashMap<String, Vec<Relation>> = by_source
+    let by_source: Vec<(&str, Vec<Relation>)> = by_source
         .into_par_iter()
         .map(|(source, mut list)| {
             list.sort_unstable();
             list.dedup();
-            (source.to_string(), list)
+            (source, list)
         })
         .collect();
+    // Each list goes to the record that defines its source entity (moved, not copied).
+    let mut relations_of: Vec<Vec<Relation>> = std::iter::repeat_with(Vec::new).take(records.len()).collect();
+    for (source, list) in by_source {
+        if let Some(&i) = owner_of_ref.get(source) {
+            relations_of[i] = list;
+        }
+    }
 
     // Stitching: relations attached, javascript: links neutralised, keys
     // that differ only in case refused (Backstage's search index would).
     let mut entities: Vec<Entity> = records
         .par_iter_mut()
-        .filter(|r| r.ingested)
-        .filter_map(|rec| {
+        .zip(relations_of.into_par_iter())
+        .filter(|(r, _)| r.ingested)
+        .filter_map(|(rec, relations)| {
             let mut data = rec.entity.take()?;
             let entity_ref = rec.entity_ref.clone().unwrap_or_default();
             neutralise_script_urls(&mut data);
@@ -473,7 +481,6 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
                 rec.error = Some((None, message));
                 return None;
             }
-            let relations = by_source.get(&entity_ref).cloned().unwrap_or_default();
             let me = envelope_ref(&data);
             Some(Entity {
                 entity_ref,
@@ -496,15 +503,16 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
     let rejected: HashMap<&str, &Record> =
         records.iter().filter(|r| !r.ingested).filter_map(|r| Some((r.entity_ref.as_deref()?, r))).collect();
     for rec in &records {
-        let file = ctx.display(&rec.file);
+        // Shown only in problems, which most records have none of.
+        let file = std::cell::LazyCell::new(|| ctx.display(&rec.file));
         if let Some((line, message)) = &rec.error {
-            problems.push(Problem::error(&file, line.or(Some(rec.line)), rec.entity_ref.clone(), message.clone()));
+            problems.push(Problem::error(&*file, line.or(Some(rec.line)), rec.entity_ref.clone(), message.clone()));
         } else if let Some(why) = &rec.dropped {
             let conflict = why.contains("already defined");
             let p = if conflict {
-                Problem::error(&file, Some(rec.line), rec.entity_ref.clone(), why.clone())
+                Problem::error(&*file, Some(rec.line), rec.entity_ref.clone(), why.clone())
             } else {
-                Problem::warning(&file, Some(rec.line), rec.entity_ref.clone(), why.clone())
+                Problem::warning(&*file, Some(rec.line), rec.entity_ref.clone(), why.clone())
             };
             problems.push(p);
         }
@@ -521,7 +529,7 @@ fn finish(ctx: &Ctx, mut records: Vec<Record>) -> Catalog {
                         None => "check the spelling, or add that entity".to_string(),
                     };
                     problems.push(Problem::warning(
-                        &file,
+                        &*file,
                         line,
                         rec.entity_ref.clone(),
                         format!("spec.{} refers to {}, which is not in the catalog; {why}", d.field, d.target),

@@ -4,6 +4,8 @@
 //! the kind schemas of the built-in kinds and of Template. The first failure
 //! wins, as in Backstage; verdicts match Backstage's, messages are our own.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 /// A rule an entity breaks: where (a path into the entity) and why.
@@ -830,7 +832,7 @@ const UNINDEXED: [&str; 7] =
 
 fn check_level<'a>(path: &str, nodes: &[&'a Value], seen_items: &mut std::collections::HashSet<String>) -> Check {
     // lower-cased name → (name as written, values under it)
-    let mut names: Vec<(String, &'a str, Vec<&'a Value>)> = Vec::new();
+    let mut names: Vec<(Cow<'a, str>, &'a str, Vec<&'a Value>)> = Vec::new();
     fn flatten<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
         match v {
             Value::Array(items) => items.iter().for_each(|i| flatten(i, out)),
@@ -841,7 +843,7 @@ fn check_level<'a>(path: &str, nodes: &[&'a Value], seen_items: &mut std::collec
     for node in nodes {
         flatten(node, &mut flat);
     }
-    let mut add = |lower: String, raw: &'a str, child: Option<&'a Value>| -> Check {
+    let mut add = |lower: Cow<'a, str>, raw: &'a str, child: Option<&'a Value>| -> Check {
         match names.iter_mut().find(|(l, _, _)| *l == lower) {
             Some((_, existing, _)) if *existing != raw => {
                 let (a, b) = if *existing < raw { (*existing, raw) } else { (raw, *existing) };
@@ -867,13 +869,13 @@ fn check_level<'a>(path: &str, nodes: &[&'a Value], seen_items: &mut std::collec
     };
     if path == "metadata" {
         for fixed in ["name", "namespace", "uid"] {
-            add(fixed.to_string(), fixed, None)?;
+            add(Cow::Borrowed(fixed), fixed, None)?;
         }
     }
     for node in &flat {
         if let Value::Object(map) = node {
             for (k, v) in map {
-                add(k.to_lowercase(), k, Some(v))?;
+                add(lower_case(k), k, Some(v))?;
             }
         }
     }
@@ -882,7 +884,7 @@ fn check_level<'a>(path: &str, nodes: &[&'a Value], seen_items: &mut std::collec
         let mut strings = Vec::new();
         collect_list_strings(node, false, &mut strings);
         for item in strings {
-            let lower = item.to_lowercase();
+            let lower = lower_case(item);
             if seen_items.insert(format!("{path}\0{lower}")) {
                 add(lower, item, None)?;
             }
@@ -900,6 +902,15 @@ fn check_level<'a>(path: &str, nodes: &[&'a Value], seen_items: &mut std::collec
         check_level(&child_path, &children, seen_items)?;
     }
     Ok(())
+}
+
+/// Most keys are written in lower case already: no copy for them.
+fn lower_case(text: &str) -> Cow<'_, str> {
+    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
 }
 
 fn collect_list_strings<'a>(v: &'a Value, in_list: bool, out: &mut Vec<&'a str>) {

@@ -32,6 +32,8 @@ pub struct Source {
     /// What went wrong reading this source (a missing folder, a failed fetch).
     pub problems: Vec<(Severity, String)>,
     files: OnceLock<Vec<String>>,
+    /// How the root folder is shown (see `display`), computed once.
+    display_root: OnceLock<String>,
 }
 
 /// Where a source's files are read from.
@@ -98,6 +100,7 @@ impl Source {
             repository: None,
             problems: Vec::new(),
             files: OnceLock::new(),
+            display_root: OnceLock::new(),
         }
     }
 
@@ -209,7 +212,18 @@ impl Source {
     pub fn display(&self, rel: &str) -> String {
         match &self.tree {
             Tree::Local { root, .. } | Tree::Git { on_disk: Some(root), .. } => {
-                display_path(&root.join(rel), &self.project_root)
+                // Called for every file and problem: the root's part is worked out once.
+                // (Only when the root is inside the project: from above it,
+                // the file's path may share more with the project's.)
+                let prefix = self.display_root.get_or_init(|| display_path(root, &self.project_root));
+                match (prefix.as_str(), rel) {
+                    (p, _) if p.starts_with("..") || Path::new(p).is_absolute() => {
+                        display_path(&root.join(rel), &self.project_root)
+                    }
+                    (_, "") => prefix.clone(),
+                    ("", _) => rel.to_string(),
+                    (p, _) => format!("{p}/{rel}"),
+                }
             }
             _ => match &self.links {
                 Some(links) => links.view_url(rel),
@@ -475,6 +489,7 @@ impl Source {
             repository: None,
             problems: Vec::new(),
             files: OnceLock::new(),
+            display_root: OnceLock::new(),
         }
     }
 }
