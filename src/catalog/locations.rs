@@ -120,6 +120,8 @@ pub fn location_targets(
 pub struct SourceReader<'a> {
     pub sources: &'a [Source],
     pub file: &'a FileKey,
+    /// Every file read, for rebuilds that must know what depends on what.
+    pub reads: Option<&'a std::sync::Mutex<Vec<FileKey>>>,
 }
 
 impl PlaceholderReader for SourceReader<'_> {
@@ -134,6 +136,11 @@ impl PlaceholderReader for SourceReader<'_> {
             FileKey { source: self.file.source, rel }
         };
         let source = &self.sources[key.source];
+        if let Some(reads) = self.reads {
+            if let Ok(mut reads) = reads.lock() {
+                reads.push(key.clone());
+            }
+        }
         match source.read(&key.rel) {
             Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

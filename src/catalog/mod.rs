@@ -152,6 +152,65 @@ struct Ctx<'a> {
     sources: &'a [Source],
     allow: Option<&'a [String]>,
     cache: Mutex<HashMap<FileKey, Arc<LoadedFile>>>,
+    /// When rebuilding with [`Reuse`]: the other files each processed file read.
+    reads: Option<Mutex<HashMap<FileKey, Vec<FileKey>>>>,
+}
+
+/// Per-file results kept from one build for the next (`portalgen serve`):
+/// a rebuild reads and processes again only the files that changed and the
+/// files whose results depend on them (placeholder and Location targets);
+/// every other file's records are reused. Ingestion, relations and problems
+/// are always decided again over all records, so the catalog is exactly the
+/// one a full build makes.
+#[derive(Default)]
+pub struct Reuse {
+    files: HashMap<FileKey, Reusable>,
+}
+
+struct Reusable {
+    /// The Location that led to the file (its ref and origin), if any.
+    parent: Option<(String, String)>,
+    records: Vec<Record>,
+    /// Other files the records depend on.
+    reads: Vec<FileKey>,
+    /// Whether the records depend on which files exist (Location targets).
+    lists_files: bool,
+}
+
+impl Reuse {
+    /// Forgets the results of `changed` files and of every file that read
+    /// one of them; `listing_changed`: sources where files were added or removed.
+    pub fn forget(&mut self, changed: &HashSet<FileKey>, listing_changed: &HashSet<usize>) {
+        self.files.retain(|key, r| {
+            let stale = changed.contains(key)
+                || r.reads.iter().any(|k| changed.contains(k))
+                || (r.lists_files && listing_changed.contains(&key.source));
+            !stale
+        });
+    }
+
+    /// Whether a file was read by the last build (as a catalog file or
+    /// by one).
+    pub fn knows(&self, key: &FileKey) -> bool {
+        self.files.contains_key(key) || self.files.values().any(|r| r.reads.contains(key))
+    }
+
+    /// Whether some file's results depend on which files `source` has.
+    pub fn lists_files(&self, source: usize) -> bool {
+        self.files.iter().any(|(k, r)| k.source == source && r.lists_files)
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.files.clear();
+    }
+}
+
+/// [`build`], reusing the results of files [`Reuse`] still holds and
+/// keeping the results of this build for the next. Also returns the files
+/// processed again.
+pub fn build_reusing(input: Input, reuse: &mut Reuse) -> (Catalog, HashSet<FileKey>) {
+    build_with(input, Some(reuse))
 }
 
 impl Ctx<'_> {
@@ -188,7 +247,17 @@ impl Ctx<'_> {
 }
 
 pub fn build(input: Input) -> Catalog {
-    let ctx = Ctx { sources: input.sources, allow: input.allow, cache: Mutex::new(HashMap::new()) };
+    build_with(input, None).0
+}
+
+fn build_with(input: Input, mut reuse: Option<&mut Reuse>) -> (Catalog, HashSet<FileKey>) {
+    let ctx = Ctx {
+        sources: input.sources,
+        allow: input.allow,
+        cache: Mutex::new(HashMap::new()),
+        reads: reuse.is_some().then(|| Mutex::new(HashMap::new())),
+    };
+    let mut processed: HashSet<FileKey> = HashSet::new();
     let mut records: Vec<Record> = Vec::new();
     let mut visited: HashSet<FileKey> = HashSet::new();
     let mut level: Vec<(FileKey, Option<usize>)> = Vec::new();
@@ -202,11 +271,31 @@ pub fn build(input: Input) -> Catalog {
             .iter()
             .map(|(_, p)| p.map(|i| (records[i].entity_ref.clone().unwrap_or_default(), records[i].origin.clone())))
             .collect();
+        let reusable = |file: &FileKey, parent_info: &Option<(String, String)>| {
+            let r = reuse.as_ref()?.files.get(file)?;
+            (r.parent == *parent_info).then_some(r)
+        };
         let batch: Vec<Vec<Record>> = level
             .par_iter()
             .zip(parents.par_iter())
-            .map(|((file, parent), parent_info)| process_file(&ctx, file, *parent, parent_info.as_ref()))
+            .map(|((file, parent), parent_info)| match reusable(file, parent_info) {
+                Some(r) => r.records.iter().map(|rec| Record { parent: *parent, ..rec.clone() }).collect(),
+                None => process_file(&ctx, file, *parent, parent_info.as_ref()),
+            })
             .collect();
+        if let Some(reuse) = reuse.as_deref_mut() {
+            let mut reads = ctx.reads.as_ref().and_then(|r| r.lock().ok().map(|mut r| std::mem::take(&mut *r)));
+            for (((file, _), parent_info), records) in level.iter().zip(&parents).zip(&batch) {
+                let Some(file_reads) = reads.as_mut().and_then(|r| r.remove(file)) else { continue };
+                processed.insert(file.clone());
+                let lists_files =
+                    records.iter().any(|r| r.entity_ref.as_deref().is_some_and(|e| e.starts_with("location:")));
+                reuse.files.insert(
+                    file.clone(),
+                    Reusable { parent: parent_info.clone(), records: records.clone(), reads: file_reads, lists_files },
+                );
+            }
+        }
         let first_new = records.len();
         records.extend(batch.into_iter().flatten());
         level = Vec::new();
@@ -220,7 +309,11 @@ pub fn build(input: Input) -> Catalog {
             }
         }
     }
-    finish(&ctx, records)
+    if let Some(reuse) = reuse {
+        // Files no longer reached (removed, or their Location changed).
+        reuse.files.retain(|k, _| visited.contains(k));
+    }
+    (finish(&ctx, records), processed)
 }
 
 fn process_file(
@@ -230,6 +323,24 @@ fn process_file(
     parent_info: Option<&(String, String)>,
 ) -> Vec<Record> {
     let loaded = ctx.take(file);
+    let reads = Mutex::new(Vec::new());
+    let records = process_loaded(ctx, file, loaded, parent, parent_info, &reads);
+    if let Some(all) = &ctx.reads {
+        if let Ok(mut all) = all.lock() {
+            all.insert(file.clone(), reads.into_inner().unwrap_or_default());
+        }
+    }
+    records
+}
+
+fn process_loaded(
+    ctx: &Ctx,
+    file: &FileKey,
+    loaded: LoadedFile,
+    parent: Option<usize>,
+    parent_info: Option<&(String, String)>,
+    reads: &Mutex<Vec<FileKey>>,
+) -> Vec<Record> {
     let location = locations::location_ref(ctx.sources, file);
     let origin = match parent_info {
         Some((_, origin)) => origin.clone(),
@@ -289,7 +400,7 @@ fn process_file(
             return None;
         }
         rec.entity_ref = Some(canonical);
-        match process_entity(ctx, file, (&text, line), map, &me, (&location, &rec.origin)) {
+        match process_entity(ctx, file, (&text, line), map, &me, (&location, &rec.origin), reads) {
             Ok(processed) => {
                 rec.valid = true;
                 rec.stitch_error = validate::check_key_casing(&processed.entity).err().map(|v| v.message);
@@ -351,11 +462,12 @@ fn process_entity(
     mut entity: Map<String, Value>,
     me: &EntityRef,
     (location, origin): (&str, &str),
+    reads: &Mutex<Vec<FileKey>>,
 ) -> Result<Processed, (Option<usize>, String)> {
     let at = |path: &[String]| lines::locate(doc_text, doc_line, path).or(Some(doc_line));
     let fail = |v: Violation| (at(&v.path), v.message);
     locations::annotate(&mut entity, ctx.sources, file, location, origin);
-    let reader = locations::SourceReader { sources: ctx.sources, file };
+    let reader = locations::SourceReader { sources: ctx.sources, file, reads: Some(reads) };
     placeholders::substitute(&mut entity, &reader).map_err(|e| (at(&e.path), e.message))?;
     validate::apply_policies(&mut entity).map_err(fail)?;
     validate::check_kind(&entity).map_err(fail)?;
@@ -364,6 +476,9 @@ fn process_entity(
         let empty = Map::new();
         let spec = entity.get("spec").and_then(Value::as_object).unwrap_or(&empty);
         targets = locations::location_targets(ctx.sources, file, spec).map_err(fail)?;
+        if let Ok(mut reads) = reads.lock() {
+            reads.extend(targets.iter().cloned());
+        }
         for target in &targets {
             let loaded = ctx.load(target);
             if let Err(why) = &loaded.docs {

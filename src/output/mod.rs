@@ -8,7 +8,13 @@ use std::path::{Path, PathBuf};
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// In-place mode (`portalgen serve`): files are kept in memory until
+    /// [`Staging::commit_in_place`].
+    buffer: Option<std::sync::Mutex<Vec<Buffered>>>,
 }
+
+/// A file of an in-place staging: its path in the site and its bytes.
+type Buffered = (String, Vec<u8>);
 
 impl Staging {
     pub fn new(target: &Path) -> io::Result<Staging> {
@@ -23,13 +29,54 @@ impl Staging {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir_all(&dir)?;
-        Ok(Staging { dir, target: target.to_path_buf() })
+        Ok(Staging { dir, target: target.to_path_buf(), buffer: None })
+    }
+
+    /// Staging for a rebuild that writes some files of an existing site:
+    /// nothing touches the site until [`Staging::commit_in_place`], which
+    /// writes only the files whose bytes changed, each replaced atomically.
+    pub fn in_place(target: &Path) -> Staging {
+        Staging { dir: target.to_path_buf(), target: target.to_path_buf(), buffer: Some(Default::default()) }
+    }
+
+    /// Writes the files of an in-place staging that differ from the site's,
+    /// and returns them.
+    pub fn commit_in_place(self) -> io::Result<Vec<String>> {
+        let files = match &self.buffer {
+            Some(buffer) => std::mem::take(&mut *buffer.lock().map_err(|_| io::Error::other("poisoned"))?),
+            None => return Err(io::Error::other("not an in-place staging")),
+        };
+        let mut changed = Vec::new();
+        for (rel, bytes) in files {
+            let path = self.target.join(&rel);
+            let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+                && std::fs::read(&path).is_ok_and(|old| old == bytes);
+            if same {
+                continue;
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let temp = path.with_file_name(format!(
+                ".{}.portalgen-{}",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+                std::process::id()
+            ));
+            std::fs::write(&temp, &bytes)?;
+            std::fs::rename(&temp, &path)?;
+            changed.push(rel);
+        }
+        Ok(changed)
     }
 
     /// Writes `rel` (a `/`-separated path inside the site).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         if rel.split('/').any(|p| p == ".." || p.is_empty()) {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write unsafe path {rel}")));
+        }
+        if let Some(buffer) = &self.buffer {
+            buffer.lock().map_err(|_| io::Error::other("poisoned"))?.push((rel.to_string(), bytes.to_vec()));
+            return Ok(());
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -50,6 +97,9 @@ impl Staging {
 
     /// Moves the staged site into place.
     pub fn commit(self) -> io::Result<()> {
+        if self.buffer.is_some() {
+            return self.commit_in_place().map(|_| ());
+        }
         let old = self.dir.with_extension("old");
         if self.target.exists() {
             std::fs::rename(&self.target, &old)?;
@@ -84,6 +134,10 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        if self.buffer.is_some() {
+            // In place: `dir` is the site itself.
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

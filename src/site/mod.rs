@@ -2,13 +2,14 @@
 //! with the theme's templates in parallel and checked for broken links.
 
 pub mod highlight;
+pub mod incremental;
 pub mod links;
 pub mod markdown;
 pub mod theme;
 pub mod urls;
 pub mod views;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -89,6 +90,30 @@ struct Shared<'a> {
 
 /// Writes every page and data file into `staging`.
 pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &Staging) -> Result<SiteReport, String> {
+    render_with(config, catalog, sources, staging, None).map(|(report, _)| report)
+}
+
+/// Writes the pages whose inputs changed since `state` (and every data
+/// file) into `staging`, and returns the new state; see [`incremental`].
+pub fn render_changed(
+    config: &Config,
+    catalog: &Catalog,
+    sources: &[Source],
+    staging: &Staging,
+    state: &incremental::SiteState,
+    changed: &incremental::Changed,
+) -> Result<(SiteReport, incremental::SiteState), String> {
+    render_with(config, catalog, sources, staging, Some((state, changed)))
+        .map(|(report, state)| (report, state.unwrap_or_default()))
+}
+
+fn render_with(
+    config: &Config,
+    catalog: &Catalog,
+    sources: &[Source],
+    staging: &Staging,
+    incremental: Option<(&incremental::SiteState, &incremental::Changed)>,
+) -> Result<(SiteReport, Option<incremental::SiteState>), String> {
     let theme = theme::load(config)?;
     let style = config.site.url_style;
     let views = Views::new(catalog, style);
@@ -172,33 +197,105 @@ pub fn render(config: &Config, catalog: &Catalog, sources: &[Source], staging: &
     for (path, bytes) in &data_files {
         staging.write(path, bytes).map_err(|e| format!("{path}: {e}"))?;
     }
+    let pass = incremental.map(|(state, changed)| incremental::Pass::new(state, changed, &shared.base));
+    let keys = pass.as_ref().map(|_| PageKeys::new(&shared));
     let results: Vec<Result<Vec<Problem>, String>> = pages
         .par_iter()
         .map(|page| {
-            let html = render_page(&shared, &theme.tera, page)?;
-            staging.write(&page.file, html.as_bytes()).map_err(|e| format!("{}: {e}", page.file))?;
-            // 404.html is served at any path, so its links are root-absolute.
-            if page.file == "404.html" {
-                return Ok(Vec::new());
+            let key = keys.as_ref().and_then(|k| page_key(&shared, k, page));
+            if let Some(kept) = pass.as_ref().and_then(|p| p.reuse(&page.file, key)) {
+                return Ok(kept);
             }
-            Ok(links::broken(&page.file, &html, &known)
-                .into_iter()
-                .map(|target| {
-                    Problem::warning(
-                        page.file.clone(),
-                        None,
-                        None,
-                        format!("broken internal link to {target}: no page or file is written there"),
-                    )
-                })
-                .collect())
+            let (html, touched) = incremental::recording(pass.is_some(), || render_page(&shared, &theme.tera, page));
+            let html = html?;
+            staging.write(&page.file, html.as_bytes()).map_err(|e| format!("{}: {e}", page.file))?;
+            let problems = page_problems(page, &html, &known);
+            if let Some(pass) = &pass {
+                pass.rendered(&page.file, key, touched, &problems);
+            }
+            Ok(problems)
         })
         .collect();
     let mut problems = shared.apis.problems.clone();
     for r in results {
         problems.extend(r?);
     }
-    Ok(SiteReport { files: known.len(), problems })
+    let files = known.len();
+    let state = pass.map(|p| p.finish(known));
+    Ok((SiteReport { files, problems }, state))
+}
+
+/// Broken internal links of a rendered page.
+fn page_problems(page: &Planned, html: &str, known: &HashSet<String>) -> Vec<Problem> {
+    // 404.html is served at any path, so its links are root-absolute.
+    if page.file == "404.html" {
+        return Vec::new();
+    }
+    links::broken(&page.file, html, known)
+        .into_iter()
+        .map(|target| {
+            Problem::warning(
+                page.file.clone(),
+                None,
+                None,
+                format!("broken internal link to {target}: no page or file is written there"),
+            )
+        })
+        .collect()
+}
+
+/// What list pages show, computed once for all page keys.
+struct PageKeys {
+    /// Entity indexes in display order, per kind.
+    by_kind: HashMap<String, Vec<usize>>,
+    problems: u64,
+    sources: u64,
+}
+
+impl PageKeys {
+    fn new(shared: &Shared) -> PageKeys {
+        let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
+        for &i in &shared.views.order {
+            by_kind.entry(shared.catalog.entities[i].kind.clone()).or_default().push(i);
+        }
+        let all = shared.catalog.problems.iter().chain(&shared.apis.problems);
+        let problems = incremental::hash(&all.map(|p| format!("{p:?}")).collect::<Vec<_>>());
+        let sources = incremental::hash(&sources_json(&source_views(shared.catalog, shared.sources)));
+        PageKeys { by_kind, problems, sources }
+    }
+}
+
+/// Everything a page shows besides the entities it touches and the base
+/// context (see [`incremental`]); `None`: render it on every change.
+fn page_key(shared: &Shared, keys: &PageKeys, page: &Planned) -> Option<u64> {
+    let slice = |list: &[usize], n: usize| -> u64 {
+        let refs: Vec<&str> = list
+            .iter()
+            .skip((n - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|&i| shared.catalog.entities[i].entity_ref.as_str())
+            .collect();
+        incremental::hash(&(n, list.len(), refs))
+    };
+    let content = |c: &ContentPage| incremental::hash(&(&c.file, &c.title, &c.description, &c.html));
+    match &page.kind {
+        PageKind::Home => {
+            let home = shared.content.iter().find(|c| c.file == "index.html").map(content);
+            let owners: HashSet<&str> =
+                shared.catalog.entities.iter().flat_map(|e| e.related(crate::entities::relations::OWNED_BY)).collect();
+            Some(incremental::hash(&(home, owners.len())))
+        }
+        PageKind::Content(i) => Some(content(&shared.content[*i])),
+        PageKind::Catalog { page: n } => Some(slice(&shared.views.order, *n)),
+        PageKind::Kind { kind, page: n } => Some(slice(keys.by_kind.get(kind).map_or(&[][..], Vec::as_slice), *n)),
+        // The entity itself is touched.
+        PageKind::Entity(_) => Some(0),
+        PageKind::Problems => Some(keys.problems),
+        PageKind::Sources => Some(keys.sources),
+        PageKind::Search | PageKind::NotFound => Some(0),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
 }
 
 fn problem_view(views: &Views, p: &Problem) -> ProblemView {
@@ -316,6 +413,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
         }
         PageKind::Entity(i) => {
             let e = &catalog.entities[*i];
+            incremental::touch(&e.entity_ref);
             let source_file = shared.sources[e.file.source].display(&e.file.rel);
             let view = shared.views.entity(e, source_file);
             let description = if view.link.description.is_empty() {

@@ -97,6 +97,7 @@ impl<'a> Views<'a> {
     /// A short link: title, kind, url. `context_kind` is dropped from the
     /// text of missing refs, as Backstage's `humanizeEntityRef` does.
     pub fn link(&self, target: &str, context_kind: Option<&str>) -> EntityLink {
+        super::incremental::touch(target);
         match self.catalog.get(target) {
             Some(e) => EntityLink {
                 entity_ref: e.entity_ref.clone(),
@@ -142,10 +143,22 @@ impl<'a> Views<'a> {
 
     /// A full row for tables: type, owner, lifecycle, system, tags, description.
     pub fn row(&self, e: &Entity) -> EntityLink {
-        match self.catalog.by_ref.get(&e.entity_ref).and_then(|&i| self.rows.get(i)) {
+        let row = match self.catalog.by_ref.get(&e.entity_ref).and_then(|&i| self.rows.get(i)) {
             Some(row) => row.clone(),
             None => self.compute_row(e),
+        };
+        // What the row shows of other entities.
+        super::incremental::touch(&row.entity_ref);
+        for other in row.owner.iter().chain(&row.system) {
+            super::incremental::touch(&other.entity_ref);
         }
+        row
+    }
+
+    /// An entity by ref, noted as shown by the page being rendered.
+    pub fn get(&self, entity_ref: &str) -> Option<&'a Entity> {
+        super::incremental::touch(entity_ref);
+        self.catalog.get(entity_ref)
     }
 
     fn compute_row(&self, e: &Entity) -> EntityLink {
@@ -425,7 +438,7 @@ impl<'a> Views<'a> {
 
     /// A table row when the entity exists, a plain link otherwise.
     pub fn row_or_link(&self, target: &str) -> EntityLink {
-        match self.catalog.get(target) {
+        match self.get(target) {
             Some(e) => self.row(e),
             None => self.link(target, None),
         }
@@ -493,10 +506,7 @@ impl<'a> Views<'a> {
         let (display_name, email, picture) = profile(e);
         let descendants = hierarchy.descendants(&e.entity_ref);
         let owned_by_descendants = self.sorted_rows(
-            descendants
-                .iter()
-                .filter_map(|d| self.catalog.get(d))
-                .flat_map(|g| g.related(rel::OWNER_OF).collect::<Vec<_>>()),
+            descendants.iter().filter_map(|d| self.get(d)).flat_map(|g| g.related(rel::OWNER_OF).collect::<Vec<_>>()),
         );
         let (owned_by_descendants, owned_by_descendants_total) = capped(owned_by_descendants);
         let (members, members_total) = capped(self.sorted_rows(e.related(rel::HAS_MEMBER)));
@@ -520,10 +530,7 @@ impl<'a> Views<'a> {
         let (display_name, email, picture) = profile(e);
         let groups: Vec<&str> = e.related(rel::MEMBER_OF).collect();
         let owned_by_groups = self.sorted_rows(
-            groups
-                .iter()
-                .filter_map(|g| self.catalog.get(g))
-                .flat_map(|g| g.related(rel::OWNER_OF).collect::<Vec<_>>()),
+            groups.iter().filter_map(|g| self.get(g)).flat_map(|g| g.related(rel::OWNER_OF).collect::<Vec<_>>()),
         );
         let (owned_by_groups, owned_by_groups_total) = capped(owned_by_groups);
         let (owned, owned_total) = capped(self.sorted_rows(e.related(rel::OWNER_OF)));
@@ -564,6 +571,8 @@ impl Hierarchy {
         let mut queue: std::collections::VecDeque<String> = std::collections::VecDeque::new();
         queue.push_back(group.to_string());
         while let Some(g) = queue.pop_front() {
+            // The children come from that group's relations.
+            super::incremental::touch(&g);
             for c in self.children.get(&g).into_iter().flatten() {
                 if seen.insert(c.clone()) {
                     out.push(c.clone());

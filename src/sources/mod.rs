@@ -170,6 +170,11 @@ impl Source {
         }
     }
 
+    /// Whether the source's catalog globs match `rel`.
+    pub fn is_catalog_file(&self, rel: &str) -> bool {
+        !filter_globs(&[rel.to_string()], &self.catalog).is_empty()
+    }
+
     /// Files matching any of `patterns` (relative to the root), sorted.
     pub fn glob(&self, patterns: &[String]) -> Vec<String> {
         filter_globs(self.list_files(), patterns)
