@@ -39,7 +39,13 @@ pub fn run(config_path: &Path, options: Options) -> Result<(), String> {
     {
         let (tx, stop) = (tx.clone(), stop.clone());
         ctrlc::set_handler(move || {
-            stop.store(true, Ordering::SeqCst);
+            // The first Ctrl-C stops after the build in progress; a second
+            // one does not wait for it.
+            if stop.swap(true, Ordering::SeqCst) {
+                eprintln!("stopped without waiting for the build in progress");
+                std::process::exit(130);
+            }
+            eprintln!("stopping (Ctrl-C again to stop at once)");
             let _ = tx.send(watch::Message::Stop);
         })
         .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;

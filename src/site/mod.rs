@@ -1,5 +1,11 @@
 //! Stage 5 — site model: the pages and data files of the portal, rendered
 //! with the theme's templates in parallel and checked for broken links.
+//!
+//! `portalgen serve` renders again only the pages whose inputs changed
+//! ([`incremental`]): entities a page shows are recorded while it renders
+//! (through [`views::Views`]); everything else it shows is its key in
+//! `page_key`. A new page kind without a key there is rendered on every
+//! change — correct, only slower.
 
 pub mod highlight;
 pub mod incremental;
