@@ -182,13 +182,26 @@ pub(super) fn highlighted(code: &str, token: &str) -> Arc<(String, String)> {
     entry
 }
 
+/// Highlighted HTML for code in a fence language: the fast lexer where it
+/// knows the language, else syntect (cached), else escaped text.
+fn highlight_any(code: &str, lang: &str) -> Arc<(String, String)> {
+    let lower = lang.to_ascii_lowercase();
+    if let Some(html) = super::lexer::highlight(code, &lower) {
+        return Arc::new((String::new(), html));
+    }
+    match syntect_token(lang) {
+        Some(token) => highlighted(code, token),
+        None => Arc::new((String::new(), escape_html(code))),
+    }
+}
+
 /// Writes one code block. `linenums`: the page's default (pymdownx.highlight `linenums`).
 pub(super) fn write_block(out: &mut String, code: &str, info: &FenceInfo, linenums: bool) {
     let lang = info.lang.as_deref().unwrap_or("text");
     let lang_class = if lang.is_empty() { "text" } else { lang };
     out.push_str("<div class=\"");
     push_class(out, &format!("language-{lang_class}"));
-    out.push_str(" highlight");
+    out.push_str(" highlight hl-code");
     for class in &info.classes {
         out.push(' ');
         push_class(out, class);
@@ -212,17 +225,8 @@ pub(super) fn write_block(out: &mut String, code: &str, info: &FenceInfo, linenu
     } else {
         out.push_str("<pre><code>");
     }
-    let entry;
-    let html: &str = match syntect_token(lang) {
-        Some(token) => {
-            entry = highlighted(code, token);
-            &entry.1
-        }
-        None => {
-            entry = Arc::new((String::new(), escape_html(code)));
-            &entry.1
-        }
-    };
+    let entry = highlight_any(code, lang);
+    let html: &str = &entry.1;
     if numbered || !info.hl_lines.is_empty() {
         let start = first_line.unwrap_or(1);
         for (index, line) in split_lines(html).iter().enumerate() {
@@ -265,13 +269,7 @@ pub(super) fn write_inline(out: &mut String, code: &str) -> bool {
     out.push_str("<code class=\"highlight language-");
     push_class(out, lang);
     out.push_str("\">");
-    match syntect_token(lang) {
-        Some(token) => {
-            let entry = highlighted(text, token);
-            out.push_str(entry.1.trim_end_matches('\n'));
-        }
-        None => out.push_str(&escape_html(text)),
-    }
+    out.push_str(highlight_any(text, lang).1.trim_end_matches('\n'));
     out.push_str("</code>");
     true
 }
@@ -369,7 +367,7 @@ mod tests {
         let info = parse_info("text title=\"out.txt\" hl_lines=\"2\"");
         write_block(&mut out, "one\ntwo <b>\n", &info, true);
         assert!(
-            out.starts_with("<div class=\"language-text highlight\"><span class=\"filename\">out.txt</span>"),
+            out.starts_with("<div class=\"language-text highlight hl-code\"><span class=\"filename\">out.txt</span>"),
             "{out}"
         );
         assert!(out.contains("<span class=\"ln\" data-ln=\"1\"></span>one\n"), "{out}");

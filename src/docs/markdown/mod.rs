@@ -34,6 +34,7 @@
 mod blocks;
 mod code;
 mod inline;
+mod lexer;
 mod sanitize;
 mod writer;
 

@@ -104,7 +104,7 @@ fn tables_footnotes_strike_tasks() {
 #[test]
 fn code_blocks_are_highlighted() {
     let out = html("```python title=\"x.py\"\ndef f():\n    return 1\n```\n");
-    assert!(out.starts_with("<div class=\"language-python highlight\"><span class=\"filename\">x.py</span><pre class=\"linenums\"><code>"), "{out}");
+    assert!(out.starts_with("<div class=\"language-python highlight hl-code\"><span class=\"filename\">x.py</span><pre class=\"linenums\"><code>"), "{out}");
     assert!(out.contains("data-ln=\"2\""), "{out}");
     assert!(out.contains("hl-"), "{out}");
     let out = html("    indented\n");
