@@ -9,6 +9,8 @@
 //! A tree is a folder holding `mkdocs.yml` (its `docs_dir` and
 //! `markdown_extensions` are read). `--json OUT` writes one JSON line per
 //! page (path, title, heading ids, problems) for comparing with MkDocs.
+//! `--preview PAGE.md OUT.html` writes one page as a standalone HTML file
+//! styled with the default theme, for looking at in a browser.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -66,6 +68,26 @@ fn load(root: &Path) -> Result<Tree, String> {
     Ok(Tree { host: TreeHost { root: root.to_path_buf() }, extensions, pages })
 }
 
+fn preview(page: &Path, out: &Path) {
+    let text = std::fs::read_to_string(page).expect("read the page");
+    let host = TreeHost { root: page.parent().unwrap_or(Path::new(".")).to_path_buf() };
+    let rendered = render(&text, &Extensions::techdocs_core(), &host);
+    let css = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/css");
+    let html = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <link rel=\"stylesheet\" href=\"file://{0}/portalgen.css\"><link rel=\"stylesheet\" href=\"file://{0}/markdown.css\">\
+         <style>{1}</style></head><body><main style=\"max-width:52rem;margin:1rem auto;padding:0 1rem\">\
+         <article class=\"md-typeset\">{2}</article></main></body></html>",
+        css.display(),
+        portalgen::site::highlight::stylesheet(),
+        rendered.html
+    );
+    std::fs::write(out, html).expect("write the preview");
+    for (line, problem) in rendered.problems {
+        eprintln!("{}:{line}: {problem}", page.display());
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut repeat = 1usize;
@@ -75,6 +97,14 @@ fn main() {
         match arg.as_str() {
             "--repeat" => repeat = args.next().and_then(|v| v.parse().ok()).unwrap_or(1),
             "--json" => json = args.next().map(PathBuf::from),
+            "--preview" => {
+                let (Some(page), Some(out)) = (args.next(), args.next()) else {
+                    eprintln!("--preview needs PAGE.md OUT.html");
+                    std::process::exit(2);
+                };
+                preview(Path::new(&page), Path::new(&out));
+                return;
+            }
             _ => roots.push(PathBuf::from(arg)),
         }
     }
