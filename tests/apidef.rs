@@ -168,7 +168,8 @@ fn broken_definitions_are_shown_raw_with_a_located_problem() {
         api("inline-broken", "openapi", "|\n    openapi: 3.0.0\n    info:\n      title: [oops\n    paths: {}\n"),
         api("file-broken", "asyncapi", "\n    $text: ./specs/broken.yaml"),
         api("not-openapi", "openapi", "|\n    hello: world\n"),
-    );
+    ) + &api("bad-sdl", "graphql", "|\n    type A {\n      a: String\n")
+        + &api("bad-proto", "grpc", "|\n    service A {\n      rpc B (C) returns (D);\n    }}\n");
     let (out, log) = build(
         dir.path(),
         &apis,
@@ -182,6 +183,9 @@ fn broken_definitions_are_shown_raw_with_a_located_problem() {
     assert!(problems.contains("not valid YAML"));
     assert!(problems.contains("does not look like an OpenAPI document"));
 
+    assert!(log.contains("api:default/bad-sdl") && log.contains("never closed"), "{log}");
+    assert!(log.contains("api:default/bad-proto") && log.contains("closes nothing"), "{log}");
+    assert!(page(&out, "bad-sdl").contains("Shown as raw text"));
     let inline = page(&out, "inline-broken");
     assert!(inline.contains("Catalog problems"), "the problem is on the entity page");
     assert!(inline.contains("Shown as raw text"));
@@ -241,6 +245,15 @@ fn every_example_api_of_backstage_renders() {
     assert!(petstore.contains("id=\"api-schema-Pet\""));
     let webhook = page(&out, "petstore-webhook");
     assert!(webhook.contains("webhook") && webhook.contains(">name</code>"), "3.1 webhooks with $ref schemas");
+    let streetlights = page(&out, "streetlights");
+    assert!(streetlights.contains("AsyncAPI 2.0.0"));
+    assert!(streetlights.contains("id=\"api-op-receiveLightMeasurement\"") && streetlights.contains(">lumens</code>"));
+    let starwars = page(&out, "starwars-graphql");
+    assert!(starwars.contains("id=\"api-query-allFilms\"") && starwars.contains("href=\"#api-query-allFilms\""));
+    assert!(starwars.contains("href=\"#api-type-Film\""), "type uses link to the definition");
+    let hello = page(&out, "hello-world");
+    assert!(hello.contains("id=\"api-rpc-Greeter.SayHello\"") && hello.contains("title=\"HelloRequest → HelloReply\""));
+    assert!(hello.contains("Download definition.proto"));
     for name in ["petstore", "petstore-webhook", "streetlights", "starwars-graphql", "hello-world", "hello-world-trpc"]
     {
         let html = page(&out, name);

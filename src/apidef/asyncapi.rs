@@ -299,7 +299,14 @@ pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
             outline.push(group);
         }
     }
-    Ok(Reference { label: format!("AsyncAPI {version}"), html: out, outline, note, source_html: None })
+    Ok(Reference {
+        label: format!("AsyncAPI {version}"),
+        html: out,
+        outline,
+        note,
+        source_html: None,
+        source_shown_lines: None,
+    })
 }
 
 fn badge(out: &mut String, action: &str) {

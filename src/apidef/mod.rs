@@ -11,6 +11,9 @@
 //! expansion stops at a node budget and at cycles.
 
 mod asyncapi;
+mod graphql;
+mod grpc;
+mod lexer;
 mod openapi;
 mod schema;
 
@@ -116,6 +119,8 @@ pub(crate) struct Reference {
     pub note: Option<String>,
     /// Replaces the plain highlighted raw view (GraphQL and proto link their names).
     pub source_html: Option<String>,
+    /// Lines in `source_html` when it was cut.
+    pub source_shown_lines: Option<usize>,
 }
 
 /// Renders `definition` (the substituted `spec.definition`: a string, or
@@ -133,6 +138,8 @@ pub fn render(api_type: &str, definition: &Value, page_dir: &str) -> Rendered {
     let (format, reference): (&'static str, Result<Option<Reference>, DefinitionIssue>) = match api_type.as_str() {
         "openapi" | "swagger" => ("openapi", parsed(&text, data).and_then(|doc| openapi::render(&doc).map(Some))),
         "asyncapi" => ("asyncapi", parsed(&text, data).and_then(|doc| asyncapi::render(&doc).map(Some))),
+        "graphql" => ("graphql", graphql::render(&text).map(Some)),
+        "grpc" | "proto" | "protobuf" => ("grpc", grpc::render(&text).map(Some)),
         _ => ("raw", Ok(None)),
     };
     let (reference, issue) = match reference {
@@ -154,7 +161,7 @@ pub fn render(api_type: &str, definition: &Value, page_dir: &str) -> Rendered {
     let view = match reference {
         Some(r) => {
             let (definition_html, shown_lines) = match r.source_html {
-                Some(html) => (html, None),
+                Some(html) => (html, r.source_shown_lines),
                 None => raw_html(&text, language),
             };
             ApiView {

@@ -237,7 +237,7 @@ pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
         out.push_str("<p class=\"muted\">This definition describes no operations.</p>");
     }
     let label = if v2 { format!("Swagger {version}") } else { format!("OpenAPI {version}") };
-    Ok(Reference { label, html: out, outline, note, source_html: None })
+    Ok(Reference { label, html: out, outline, note, source_html: None, source_shown_lines: None })
 }
 
 /// Title, description, version, contact and licence (`info`, shared by OpenAPI and AsyncAPI).
