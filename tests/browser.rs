@@ -25,6 +25,12 @@ fn search_in_headless_chromium() {
     run_browser_script("search.mjs");
 }
 
+/// API definition views (tests/browser/api.mjs).
+#[test]
+fn api_definitions_in_headless_chromium() {
+    run_browser_script("api.mjs");
+}
+
 /// `portalgen serve`: an open entity page follows an edit of its catalog
 /// file, and shows (then clears) the error overlay (tests/browser/serve.mjs).
 #[test]
