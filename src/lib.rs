@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod docs;
 pub mod entities;
+pub mod graph;
 pub mod output;
 pub mod pipeline;
 pub mod problems;

@@ -118,3 +118,33 @@ fn run_browser_script(script: &str) {
     assert!(run.status.success(), "browser tests failed:\n{report}\n{}", String::from_utf8_lossy(&run.stderr));
     assert!(report.contains(" passed, 0 failed"), "{report}");
 }
+
+/// Relation graphs measured with the browser's own fonts (tests/browser/graph.mjs):
+/// on every entity page no node overlaps another, every label fits its node,
+/// text stays readable at phone width; the explorer draws, filters and zooms.
+#[test]
+fn relation_graphs_in_headless_chromium() {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let browser_dir = project.join("tests/browser");
+    let node_ok = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !(node_ok && Path::new(&chromium).exists() && browser_dir.join("node_modules/playwright-core").exists()) {
+        let why = "needs node, chromium and `npm ci --prefix tests/browser`";
+        assert!(std::env::var_os("PORTALGEN_REQUIRE_BROWSER").is_none(), "browser test cannot run: {why}");
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let dir = tempdir();
+    let out = dir.path().join("site");
+    let build = portalgen(project, &["build", "--out", &out.to_string_lossy()]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let run = Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("graph.mjs")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("node: {e}"));
+    let report = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "graph browser tests failed:\n{report}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(report.contains(" passed, 0 failed"), "{report}");
+}

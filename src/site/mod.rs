@@ -50,6 +50,7 @@ enum PageKind {
     Problems,
     Sources,
     Search,
+    Graph,
     NotFound,
 }
 
@@ -92,6 +93,7 @@ struct Shared<'a> {
     base: Value,
     problems_by_ref: BTreeMap<String, Vec<ProblemView>>,
     apis: crate::apidef::Pages,
+    graphs: &'a crate::graph::Graphs<'a>,
 }
 
 /// Writes every page and data file into `staging`.
@@ -144,6 +146,7 @@ fn render_with(
             "problems": urls::link_of("problems/index.html", style),
             "sources": urls::link_of("sources/index.html", style),
             "search": urls::link_of("search/index.html", style),
+            "graph": urls::link_of("graph/index.html", style),
             "kinds": kind_counts,
             "pages": nav_pages,
         },
@@ -160,7 +163,10 @@ fn render_with(
             problems_by_ref.entry(r.clone()).or_default().push(problem_view(&views, p));
         }
     }
+    let graph_index = crate::graph::model::GraphIndex::new(catalog, style);
+    let graphs = crate::graph::Graphs::new(&graph_index, catalog);
     let mut shared = Shared {
+        graphs: &graphs,
         config,
         catalog,
         sources,
@@ -180,10 +186,14 @@ fn render_with(
     if !theme.tera.get_template_names().any(|t| t == "search.html") {
         pages.retain(|p| !matches!(p.kind, PageKind::Search));
     }
+    if !theme.tera.get_template_names().any(|t| t == "graph.html") {
+        pages.retain(|p| !matches!(p.kind, PageKind::Graph));
+    }
     let mut data_files: Vec<(String, Vec<u8>)> = vec![
         ("api/entities.json".into(), entities_json(catalog)),
         ("api/sources.json".into(), sources_json(&source_views(catalog, sources))),
         ("catalog/_data/entities.js".into(), catalog_data_js(&shared)),
+        ("graph/_data/graph.js".into(), graphs.explorer_data()),
         ("static/css/highlight.css".into(), highlight::stylesheet().into_bytes()),
         (
             "robots.txt".into(),
@@ -345,6 +355,7 @@ fn plan(shared: &Shared) -> Vec<Planned> {
     pages.push(Planned { file: "problems/index.html".into(), kind: PageKind::Problems });
     pages.push(Planned { file: "sources/index.html".into(), kind: PageKind::Sources });
     pages.push(Planned { file: "search/index.html".into(), kind: PageKind::Search });
+    pages.push(Planned { file: "graph/index.html".into(), kind: PageKind::Graph });
     pages.push(Planned { file: "404.html".into(), kind: PageKind::NotFound });
     pages
 }
@@ -434,6 +445,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
                 "problems".into(),
                 serde_json::to_value(shared.problems_by_ref.get(&e.entity_ref)).unwrap_or(Value::Null),
             );
+            extra.extend(shared.graphs.entity_context(*i, &root));
             match e.kind.as_str() {
                 "Group" => {
                     let g = shared.views.group(e, &shared.hierarchy);
@@ -461,7 +473,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
                 "problems.html",
                 "Catalog problems".into(),
                 "Every error and warning found while reading the catalog, by file.".into(),
-                json!({"files": files}),
+                json!({"files": files, "graph_problems": shared.graphs.problems_context()}),
             )
         }
         PageKind::Sources => {
@@ -480,6 +492,12 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
         PageKind::Search => {
             ("search.html", "Search".into(), "Search the catalog and its documentation.".into(), json!({}))
         }
+        PageKind::Graph => (
+            "graph.html",
+            "Graph explorer".into(),
+            "How the catalog's components, APIs, resources, systems and domains depend on each other.".into(),
+            json!({"explorer": shared.graphs.explorer_context(&root)}),
+        ),
         PageKind::NotFound => ("404.html", "Page not found".into(), "This page does not exist.".into(), json!({})),
     };
     if let (Value::Object(ctx_map), Value::Object(extra)) = (&mut ctx, extra) {

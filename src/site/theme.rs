@@ -25,6 +25,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/api.html",
     "templates/problems.html",
     "templates/sources.html",
+    "templates/graph.html",
     "templates/404.html",
     "templates/search.html",
     "static/css/portalgen.css",
@@ -34,6 +35,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "static/js/search.js",
     "static/js/elasticlunr.min.js",
     "static/js/elasticlunr.LICENSE.txt",
+    "static/css/graph.css",
+    "static/js/graph.js",
 ];
 
 pub struct Theme {
