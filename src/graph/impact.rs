@@ -39,7 +39,6 @@ pub struct Dependent {
     pub via: ItemLink,
     pub lifecycle: Option<String>,
     pub owner: Option<ItemLink>,
-    pub system: Option<ItemLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -230,7 +229,6 @@ impl<'a> ImpactIndex<'a> {
             via: self.link(via),
             lifecycle: self.index.nodes[x as usize].lifecycle.clone(),
             owner: self.owner(x),
-            system: self.index.system_of.get(x as usize).copied().flatten().map(|s| self.link(s)),
         }
     }
 
