@@ -36,7 +36,8 @@ pub const PAGE_SIZE: usize = 200;
 /// What a build wrote.
 pub struct SiteReport {
     pub files: usize,
-    /// Problems found while rendering: broken internal links, template errors.
+    /// Problems found while rendering: broken internal links, template errors,
+    /// and every docs problem (refs, mkdocs.yml, links and anchors in docs pages).
     pub problems: Vec<Problem>,
 }
 
@@ -94,6 +95,9 @@ struct Shared<'a> {
     problems_by_ref: BTreeMap<String, Vec<ProblemView>>,
     apis: crate::apidef::Pages,
     graphs: &'a crate::graph::Graphs<'a>,
+    /// Entity ref → its docs home (site-relative file), own or shared.
+    docs_homes: BTreeMap<String, String>,
+    docs_problems: Vec<Problem>,
 }
 
 /// Writes every page and data file into `staging`.
@@ -126,6 +130,7 @@ fn render_with(
     let style = config.site.url_style;
     let views = Views::new(catalog, style);
     let content = load_content(config);
+    let docs = crate::pipeline::timed("docs plan", || crate::docs::plan(catalog, sources));
     let kind_counts = views::kind_counts(catalog, style);
     let apis = crate::pipeline::timed("api definitions", || crate::apidef::render_catalog(catalog, sources));
     let errors = catalog.problems.iter().chain(&apis.problems).filter(|p| p.severity == Severity::Error).count();
@@ -176,6 +181,8 @@ fn render_with(
         base,
         problems_by_ref,
         apis,
+        docs_homes: docs.by_entity.keys().filter_map(|r| Some((r.clone(), docs.home_of(r)?))).collect(),
+        docs_problems: Vec::new(),
     };
 
     let mut pages = plan(&shared);
@@ -206,13 +213,34 @@ fn render_with(
     }
     data_files.push(("sitemap.xml".into(), sitemap(config, &pages)));
     data_files.append(&mut shared.apis.files);
-    data_files.extend(crate::pipeline::timed("search index", || crate::search::build(&shared.views, &[])).files);
 
-    let known: HashSet<String> =
-        pages.iter().map(|p| p.file.clone()).chain(data_files.iter().map(|(f, _)| f.clone())).collect();
+    let mut known: HashSet<String> = pages
+        .iter()
+        .map(|p| p.file.clone())
+        .chain(data_files.iter().map(|(f, _)| f.clone()))
+        .chain(docs.files())
+        .collect();
     for (path, bytes) in &data_files {
         staging.write(path, bytes).map_err(|e| format!("{path}: {e}"))?;
     }
+    // Docs pages first: the search index holds their sections.
+    let docs_report = crate::pipeline::timed("docs", || render_docs(&shared, &docs, &theme.tera, staging, &known))?;
+    let search = crate::pipeline::timed("search index", || crate::search::build(&shared.views, &docs_report.search));
+    for (path, bytes) in &search.files {
+        staging.write(path, bytes).map_err(|e| format!("{path}: {e}"))?;
+        known.insert(path.clone());
+    }
+    let known = known;
+    let mut shared = shared;
+    let mut docs_problems = docs.problems.clone();
+    docs_problems.extend(docs_report.problems);
+    for p in &docs_problems {
+        if let Some(r) = &p.entity_ref {
+            shared.problems_by_ref.entry(r.clone()).or_default().push(problem_view(&shared.views, p));
+        }
+    }
+    shared.docs_problems = docs_problems;
+    let shared = shared;
     let pass = incremental.map(|(state, changed)| incremental::Pass::new(state, changed, &shared.base));
     let keys = pass.as_ref().map(|_| PageKeys::new(&shared));
     let results: Vec<Result<Vec<Problem>, String>> = pages
@@ -233,6 +261,7 @@ fn render_with(
         })
         .collect();
     let mut problems = shared.apis.problems.clone();
+    problems.extend(shared.docs_problems.iter().cloned());
     for r in results {
         problems.extend(r?);
     }
@@ -274,7 +303,7 @@ impl PageKeys {
         for &i in &shared.views.order {
             by_kind.entry(shared.catalog.entities[i].kind.clone()).or_default().push(i);
         }
-        let all = shared.catalog.problems.iter().chain(&shared.apis.problems);
+        let all = shared.catalog.problems.iter().chain(&shared.apis.problems).chain(&shared.docs_problems);
         let problems = incremental::hash(&all.map(|p| format!("{p:?}")).collect::<Vec<_>>());
         let sources = incremental::hash(&sources_json(&source_views(shared.catalog, shared.sources)));
         PageKeys { by_kind, problems, sources }
@@ -312,6 +341,34 @@ fn page_key(shared: &Shared, keys: &PageKeys, page: &Planned) -> Option<u64> {
         #[allow(unreachable_patterns)]
         _ => None,
     }
+}
+
+/// Docs pages share the portal's header and template context.
+fn render_docs(
+    shared: &Shared,
+    docs: &crate::docs::DocsPlan,
+    tera: &tera::Tera,
+    staging: &Staging,
+    known: &HashSet<String>,
+) -> Result<crate::docs::DocsReport, String> {
+    let entities: std::collections::HashMap<String, Value> = docs
+        .sites
+        .iter()
+        .filter_map(|site| {
+            let e = shared.catalog.entities.get(site.entity)?;
+            Some((site.entity_ref.clone(), serde_json::to_value(shared.views.row(e)).unwrap_or(Value::Null)))
+        })
+        .collect();
+    let env = crate::docs::RenderEnv {
+        tera: Some(tera),
+        staging: Some(staging),
+        base: &shared.base,
+        style: shared.config.site.url_style,
+        base_url: shared.config.base_url(),
+        known,
+        entities: &entities,
+    };
+    crate::docs::render::render(docs, shared.sources, &env)
 }
 
 fn problem_view(views: &Views, p: &Problem) -> ProblemView {
@@ -441,6 +498,9 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
             let mut extra = Map::new();
             extra.insert("entity".into(), serde_json::to_value(&view).unwrap_or(Value::Null));
             extra.insert("source".into(), entity_source(&shared.sources[e.file.source], &e.file.rel));
+            if let Some(home) = shared.docs_homes.get(&e.entity_ref) {
+                extra.insert("docs".into(), json!({"url": urls::link_of(home, config.site.url_style)}));
+            }
             extra.insert(
                 "problems".into(),
                 serde_json::to_value(shared.problems_by_ref.get(&e.entity_ref)).unwrap_or(Value::Null),
@@ -464,7 +524,7 @@ fn render_page(shared: &Shared, tera: &tera::Tera, page: &Planned) -> Result<Str
         }
         PageKind::Problems => {
             let mut files: BTreeMap<&str, Vec<ProblemView>> = BTreeMap::new();
-            for p in catalog.problems.iter().chain(&shared.apis.problems) {
+            for p in catalog.problems.iter().chain(&shared.apis.problems).chain(&shared.docs_problems) {
                 files.entry(p.file.as_str()).or_default().push(problem_view(&shared.views, p));
             }
             let files: Vec<Value> =
@@ -652,6 +712,7 @@ fn catalog_data_js(shared: &Shared) -> Vec<u8> {
                 "tags": r.tags,
                 "description": r.description,
                 "url": r.url,
+                "docs": shared.docs_homes.contains_key(&r.entity_ref),
             })
         })
         .collect();

@@ -28,6 +28,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "templates/graph.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/docs.html",
     "static/css/portalgen.css",
     "static/css/api.css",
     "static/css/markdown.css",
@@ -37,6 +38,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed![
     "static/js/elasticlunr.LICENSE.txt",
     "static/css/graph.css",
     "static/js/graph.js",
+    "static/css/docs.css",
+    "static/js/docs.js",
+    "static/js/mermaid.min.js",
+    "static/js/mermaid.LICENSE.txt",
 ];
 
 pub struct Theme {

@@ -196,6 +196,7 @@
     if (v.type && r.type !== v.type) { return false; }
     if (v.lifecycle && r.lifecycle !== v.lifecycle) { return false; }
     if (v.namespace && r.namespace !== v.namespace) { return false; }
+    if (v.docs && !r.docs) { return false; }
     if (v.owner) {
       var o = r.owner ? (r.owner.title + " " + r.owner.ref).toLowerCase() : "";
       if (o.indexOf(v.owner.toLowerCase()) < 0) { return false; }
