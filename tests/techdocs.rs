@@ -195,9 +195,9 @@ fn flatten_nav(
             }
             Nav::Link { title, url } => out.push(format!("link {level} {title} -> {url}")),
             // A folder holding only its index page is drawn as that page (Material).
-            Nav::Section { title, children } if matches!(children.as_slice(), [Nav::Page { .. }]) => {
-                if let [Nav::Page { page, .. }] = children.as_slice() {
-                    out.push(format!("page {level} {title} -> {}", site.pages[*page].file));
+            Nav::Section { title, children } if portalgen::docs::render::only_index(site, children).is_some() => {
+                if let Some(page) = portalgen::docs::render::only_index(site, children) {
+                    out.push(format!("page {level} {title} -> {}", site.pages[page].file));
                 }
             }
             Nav::Section { title, children } => {

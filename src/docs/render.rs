@@ -504,6 +504,14 @@ fn branch_to(nav: &[Nav], page: usize) -> Option<Vec<usize>> {
     None
 }
 
+/// The page of a section whose only entry is a folder's index page.
+pub fn only_index(site: &DocSite, children: &[Nav]) -> Option<usize> {
+    match children {
+        [Nav::Page { page, .. }] if nav::is_index(&site.pages[*page].src) => Some(*page),
+        _ => None,
+    }
+}
+
 fn first_page(nav: &[Nav]) -> Option<usize> {
     nav.iter().find_map(|item| match item {
         Nav::Page { page, .. } => Some(*page),
@@ -552,7 +560,7 @@ impl NavWriter<'_> {
                     ));
                 }
                 // A folder holding only its index page: one link, titled by the folder.
-                Nav::Section { title, children } if matches!(children.as_slice(), [Nav::Page { .. }]) => {
+                Nav::Section { title, children } if only_index(self.site, children).is_some() => {
                     if let [Nav::Page { page, .. }] = children.as_slice() {
                         let current = *page == self.current && on;
                         self.out.push_str(&format!(
