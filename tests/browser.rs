@@ -31,6 +31,12 @@ fn api_definitions_in_headless_chromium() {
     run_browser_script("api.mjs");
 }
 
+/// TechDocs pages (tests/browser/docs.mjs).
+#[test]
+fn docs_in_headless_chromium() {
+    run_browser_script("docs.mjs");
+}
+
 /// `portalgen serve`: an open entity page follows an edit of its catalog
 /// file, and shows (then clears) the error overlay (tests/browser/serve.mjs).
 #[test]
