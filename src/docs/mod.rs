@@ -33,6 +33,7 @@ pub fn check(catalog: &Catalog, sources: &[Source]) -> Vec<Problem> {
         base_url: String::new(),
         known: &known,
         entities: &entities,
+        search: false,
     };
     let mut problems = plan.problems.clone();
     match render::render(&plan, sources, &env) {

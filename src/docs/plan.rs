@@ -70,6 +70,11 @@ impl DocsPlan {
         })
     }
 
+    /// Every docs page, relative to the site root.
+    pub fn page_files(&self) -> impl Iterator<Item = String> + '_ {
+        self.sites.iter().flat_map(|s| s.pages.iter().map(move |p| format!("{}{}", s.base, p.file)))
+    }
+
     /// The docs home of an entity (site-relative output file), if it has docs.
     pub fn home_of(&self, entity_ref: &str) -> Option<String> {
         let site = &self.sites[*self.by_entity.get(entity_ref)?];

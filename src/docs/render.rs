@@ -43,6 +43,8 @@ pub struct RenderEnv<'a> {
     pub known: &'a HashSet<String>,
     /// Entity ref → its row (title, URL, owner) for the docs header.
     pub entities: &'a HashMap<String, Value>,
+    /// Collect the pages' sections for the search index.
+    pub search: bool,
 }
 
 #[derive(Default)]
@@ -406,6 +408,7 @@ fn render_page(
     let search = rendered
         .sections
         .iter()
+        .filter(|_| env.search)
         .filter(|sec| !sec.text.trim().is_empty() || sec.id.is_some())
         .map(|sec| SearchSection {
             url: match &sec.id {

@@ -211,7 +211,7 @@ fn render_with(
     for (path, bytes) in &theme.statics {
         data_files.push((format!("static/{path}"), bytes.clone()));
     }
-    data_files.push(("sitemap.xml".into(), sitemap(config, &pages)));
+    data_files.push(("sitemap.xml".into(), sitemap(config, &pages, &docs.page_files().collect::<Vec<_>>())));
     data_files.append(&mut shared.apis.files);
 
     let mut known: HashSet<String> = pages
@@ -367,6 +367,7 @@ fn render_docs(
         base_url: shared.config.base_url(),
         known,
         entities: &entities,
+        search: true,
     };
     crate::docs::render::render(docs, shared.sources, &env)
 }
@@ -721,13 +722,13 @@ fn catalog_data_js(shared: &Shared) -> Vec<u8> {
     format!("window.PORTALGEN_CATALOG = {};\n", json.replace("</", "<\\/")).into_bytes()
 }
 
-fn sitemap(config: &Config, pages: &[Planned]) -> Vec<u8> {
+fn sitemap(config: &Config, pages: &[Planned], docs_pages: &[String]) -> Vec<u8> {
     let base = config.base_url();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for p in pages.iter().filter(|p| p.file != "404.html") {
-        let loc = format!("{base}{}", urls::link_of(&p.file, crate::config::UrlStyle::Directory));
+    for file in pages.iter().map(|p| &p.file).filter(|f| *f != "404.html").chain(docs_pages) {
+        let loc = format!("{base}{}", urls::link_of(file, crate::config::UrlStyle::Directory));
         out.push_str(&format!("  <url><loc>{}</loc></url>\n", highlight::escape_html(&loc)));
     }
     out.push_str("</urlset>\n");
