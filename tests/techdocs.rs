@@ -72,18 +72,28 @@ fn tags<'a>(html: &'a str, names: &'a [&str]) -> impl Iterator<Item = (&'a str, 
     })
 }
 
-fn normalize(dir: &str, target: &str) -> Option<String> {
+/// Python's `posixpath.normpath(posixpath.join(dir, target))`, as the
+/// extraction script resolves links (`..` above the root is kept).
+fn normalize(dir: &str, target: &str) -> String {
+    let absolute = target.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
-    for piece in dir.split('/').chain(target.split('/')) {
+    let joined = if absolute { target.to_string() } else { format!("{dir}/{target}") };
+    for piece in joined.split('/') {
         match piece {
             "" | "." => {}
-            ".." => {
-                parts.pop()?;
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
             }
+            ".." if absolute => {}
             p => parts.push(p),
         }
     }
-    Some(parts.join("/"))
+    let path = parts.join("/");
+    if absolute {
+        format!("/{path}")
+    } else {
+        path
+    }
 }
 
 /// A link as the site-relative file (and fragment) it leads to, as the
@@ -96,13 +106,13 @@ fn resolve(page: &str, href: &str) -> Option<String> {
     let path = path.split('?').next().unwrap_or("");
     let dir = page.rfind('/').map_or("", |i| &page[..i]);
     let decoded = decode(path);
-    if decoded.starts_with('/') {
-        return Some(format!("{decoded}{fragment}"));
-    }
-    let mut target = if path.is_empty() { page.to_string() } else { normalize(dir, &decoded)? };
-    if !path.is_empty() && (path.ends_with('/') || path == "." || path == "..") {
-        target = format!("{target}/index.html").trim_start_matches('/').to_string();
-    }
+    let target = if path.is_empty() {
+        page.to_string()
+    } else if path.ends_with('/') || path == "." || path == ".." {
+        format!("{}/index.html", normalize(dir, &decoded)).trim_start_matches('/').to_string()
+    } else {
+        normalize(dir, &decoded)
+    };
     Some(format!("{target}{fragment}"))
 }
 

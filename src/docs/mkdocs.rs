@@ -42,11 +42,12 @@ pub struct MkDocs {
     pub edit_uri: Option<String>,
     pub edit_uri_template: Option<String>,
     pub markdown_extensions: Option<Value>,
-    /// `pymdownx.snippets` `base_path` entries (relative to the mkdocs.yml folder).
-    pub snippet_base_paths: Vec<String>,
     /// gitignore-style patterns of `exclude_docs` and `not_in_nav`.
     pub exclude_docs: Vec<String>,
     pub not_in_nav: Vec<String>,
+    /// Material's `navigation.indexes` (theme.features): a section whose only
+    /// page is its folder's index is drawn as that page.
+    pub section_indexes: bool,
     /// Settings read but not used (unknown plugins, theme): said once.
     pub notes: Vec<String>,
 }
@@ -85,7 +86,6 @@ pub fn parse(text: &str) -> Result<MkDocs, (Option<usize>, String)> {
             _ => config.notes.push("nav must be a list; it is ignored and pages are listed by folder".into()),
         }
     }
-    config.snippet_base_paths = snippet_base_paths(config.markdown_extensions.as_ref());
     for (key, target) in [("exclude_docs", &mut config.exclude_docs), ("not_in_nav", &mut config.not_in_nav)] {
         if let Some(patterns) = text_of(key) {
             *target = patterns
@@ -105,6 +105,10 @@ pub fn parse(text: &str) -> Result<MkDocs, (Option<usize>, String)> {
         ));
     }
     if let Some(theme) = map.get("theme").and_then(Value::as_mapping) {
+        config.section_indexes = theme
+            .get("features")
+            .and_then(Value::as_sequence)
+            .is_some_and(|f| f.iter().any(|v| v.as_str() == Some("navigation.indexes")));
         if theme.get("custom_dir").is_some()
             || theme.get("name").and_then(Value::as_str).is_some_and(|n| n != "material")
         {
@@ -239,19 +243,6 @@ pub fn extension_config<'a>(extensions: Option<&'a Value>, name: &str) -> Option
         Value::Mapping(m) => m.get(name),
         _ => None,
     }
-}
-
-fn snippet_base_paths(extensions: Option<&Value>) -> Vec<String> {
-    let base = extension_config(extensions, "pymdownx.snippets").and_then(|c| c.get("base_path"));
-    let mut paths: Vec<String> = match base {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Sequence(items)) => items.iter().filter_map(scalar_string).collect(),
-        _ => Vec::new(),
-    };
-    if paths.is_empty() {
-        paths.push(".".into());
-    }
-    paths
 }
 
 /// MkDocs' default `edit_uri` for well-known hosts.

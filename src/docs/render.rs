@@ -189,12 +189,11 @@ impl Host for PageHost<'_> {
             // Backstage's routes (`/docs/<ns>/<kind>/<name>/…`, `/catalog/…`)
             // become links inside the portal; other absolute paths stay as written.
             if decoded.starts_with("/docs/") || decoded.starts_with("/catalog/") {
-                let site_path = decoded.trim_start_matches('/');
-                let file = output_file_of(site_path);
-                if !self.known.contains(&file) {
-                    self.problem(line, format!("broken link to {target}: the portal has no such page"));
+                let file = output_file_of(decoded.trim_start_matches('/'));
+                if self.known.contains(&file) {
+                    return Some(format!("{}{fragment}", relative_link(&self.from, &file, self.style)));
                 }
-                return Some(format!("{}{fragment}", relative_link(&self.from, &file, self.style)));
+                self.problem(line, format!("link to {target} leads to no page of the portal; it is kept as written (an absolute path, which breaks under a sub-path)"));
             }
             return None;
         }
@@ -253,29 +252,20 @@ impl Host for PageHost<'_> {
         None
     }
 
+    /// `path` is relative to the folder of `mkdocs.yml` (the renderer has
+    /// already joined the configured `base_path`); it must stay in the source.
     fn snippet(&self, path: &str) -> Result<String, String> {
         let source = &self.sources[self.site.source];
         if is_external(path) {
             return Err(format!("snippet {path}: remote snippets are not fetched"));
         }
-        let mut tried = Vec::new();
-        for base in &self.site.config.snippet_base_paths {
-            let Some(dir) = normalize_rel(&self.site.root, base) else { continue };
-            let Some(rel) = normalize_rel(&dir, path) else {
-                return Err(format!("snippet {path} leads outside the repository; snippets must stay inside it"));
-            };
-            if source.exists(&rel) {
-                return source
-                    .read(&rel)
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .map_err(|e| format!("snippet {path}: {e}"));
-            }
-            tried.push(rel);
+        let Some(rel) = normalize_rel(&self.site.root, path) else {
+            return Err(format!("snippet {path} leads outside the repository; snippets must stay inside it"));
+        };
+        if !source.exists(&rel) {
+            return Err(format!("snippet {path} not found; fix the path (relative to mkdocs.yml and base_path)"));
         }
-        Err(format!(
-            "snippet {path} not found (looked for {}); fix the path (relative to mkdocs.yml)",
-            tried.join(", ")
-        ))
+        source.read(&rel).map(|b| String::from_utf8_lossy(&b).into_owned()).map_err(|e| format!("snippet {path}: {e}"))
     }
 }
 
@@ -507,8 +497,12 @@ fn branch_to(nav: &[Nav], page: usize) -> Option<Vec<usize>> {
     None
 }
 
-/// The page of a section whose only entry is a folder's index page.
+/// The page of a section whose only entry is a folder's index page, when
+/// the docs ask for Material's `navigation.indexes`.
 pub fn only_index(site: &DocSite, children: &[Nav]) -> Option<usize> {
+    if !site.config.section_indexes {
+        return None;
+    }
     match children {
         [Nav::Page { page, .. }] if nav::is_index(&site.pages[*page].src) => Some(*page),
         _ => None,
