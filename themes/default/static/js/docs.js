@@ -1,6 +1,7 @@
 // Docs pages: draw mermaid diagrams (when the page loaded the bundled
-// mermaid script) in the portal's light or dark theme. Everything else on
-// a docs page works without JavaScript.
+// mermaid script) in the portal's light or dark theme, keep tab choices in
+// step, let the keyboard reach wide code blocks. Everything else on a docs
+// page works without JavaScript.
 (function () {
   "use strict";
   function dark() {
@@ -48,10 +49,22 @@
       });
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawDiagrams);
-  } else {
+  // Code blocks wider than the page scroll; make them reachable by keyboard.
+  function focusableScrollers() {
+    document.querySelectorAll(".docs-content pre").forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth + 1 && !pre.hasAttribute("tabindex")) {
+        pre.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  function ready() {
+    focusableScrollers();
     drawDiagrams();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
   linkTabs();
 })();
