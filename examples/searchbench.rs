@@ -106,6 +106,10 @@ fn docs_sections(loaded: &portalgen::pipeline::Loaded) -> Vec<DocsSection> {
     out
 }
 
+// As the portalgen binary does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
@@ -162,11 +166,10 @@ fn main() {
     if args.iter().any(|a| a == "--full") {
         let corpus = search::corpus(&views, &sections);
         let started = Instant::now();
-        for (name, fields, docs) in [
-            ("full-entities.json", &ENTITY_FIELDS[..], &corpus.entity_docs),
-            ("full-docs.json", &DOCS_FIELDS[..], &corpus.section_docs),
+        for (name, json) in [
+            ("full-entities.json", search::full_index_json(&ENTITY_FIELDS, &corpus.entity_docs)),
+            ("full-docs.json", search::full_index_json(&DOCS_FIELDS, &corpus.section_docs)),
         ] {
-            let json = search::full_index_json(fields, docs);
             println!("{name}: {:.1} MB", json.len() as f64 / 1e6);
             if let Err(e) = std::fs::write(out.join(name), json) {
                 eprintln!("{name}: {e}");

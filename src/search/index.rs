@@ -17,9 +17,11 @@
 //! with it.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use elasticlunr::lang::English;
 use elasticlunr::{Language, Pipeline};
+
 use rayon::prelude::*;
 
 /// One searchable field and its weight in the ranking.
@@ -44,12 +46,42 @@ pub const MIN_KEY: usize = 2;
 /// Keys never grow past this, however many postings a prefix has.
 const MAX_KEY: usize = 8;
 
+/// A fast hash for the analyzer's maps (words and term ids, not attacker
+/// controlled in any way that matters: a build is not a server).
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
 /// Runs elasticlunr's English pipeline, remembering each word's result
 /// (documentation repeats a small vocabulary; stemming is the costly part).
+/// Terms are numbered per analyzer.
 pub struct Analyzer {
-    language: English,
     pipeline: Pipeline,
-    cache: HashMap<String, Option<String>>,
+    /// Lower-cased word → its term number (None: a stop word).
+    words: FastMap<Box<str>, Option<u32>>,
+    numbers: FastMap<String, u32>,
+    /// Term number → term.
+    pub terms: Vec<String>,
+    word: String,
 }
 
 impl Default for Analyzer {
@@ -60,67 +92,105 @@ impl Default for Analyzer {
 
 impl Analyzer {
     pub fn new() -> Analyzer {
-        let language = English::new();
-        let pipeline = language.make_pipeline();
-        Analyzer { language, pipeline, cache: HashMap::new() }
+        Analyzer {
+            pipeline: English::new().make_pipeline(),
+            words: FastMap::default(),
+            numbers: FastMap::default(),
+            terms: Vec::new(),
+            word: String::new(),
+        }
+    }
+
+    /// Appends the term numbers of `text` to `out`, in order, repeated as
+    /// often as they occur. Words are split and lower-cased exactly as
+    /// elasticlunr's tokenizer does (whitespace and hyphens).
+    pub fn term_numbers(&mut self, text: &str, out: &mut Vec<u32>) {
+        for piece in text.split(|c: char| c.is_whitespace() || c == '-') {
+            if piece.is_empty() {
+                continue;
+            }
+            self.word.clear();
+            if piece.is_ascii() {
+                self.word.push_str(piece);
+                self.word.make_ascii_lowercase();
+            } else {
+                self.word.push_str(&piece.trim().to_lowercase());
+            }
+            let number = match self.words.get(self.word.as_str()) {
+                Some(n) => *n,
+                None => {
+                    let n =
+                        self.pipeline.run(vec![self.word.clone()]).pop().map(|term| match self.numbers.get(&term) {
+                            Some(&n) => n,
+                            None => {
+                                let n = self.terms.len() as u32;
+                                self.numbers.insert(term.clone(), n);
+                                self.terms.push(term);
+                                n
+                            }
+                        });
+                    self.words.insert(self.word.clone().into_boxed_str(), n);
+                    n
+                }
+            };
+            if let Some(n) = number {
+                out.push(n);
+            }
+        }
     }
 
     /// The index terms of `text`, in order, repeated as often as they occur.
     pub fn terms(&mut self, text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        for word in self.language.tokenize(text) {
-            let term = match self.cache.get(&word) {
-                Some(t) => t.clone(),
-                None => {
-                    let t = self.pipeline.run(vec![word.clone()]).pop();
-                    self.cache.insert(word, t.clone());
-                    t
-                }
-            };
-            if let Some(t) = term {
-                out.push(t);
-            }
-        }
-        out
+        let mut numbers = Vec::new();
+        self.term_numbers(text, &mut numbers);
+        numbers.into_iter().map(|n| self.terms[n as usize].clone()).collect()
     }
 }
 
-const CHUNK: usize = 1024;
+const CHUNK: usize = 2048;
 
 /// Indexes `documents`: for each document, one text per field.
-pub fn build(fields: &[Field], documents: &[Vec<String>]) -> Inverted {
-    let chunks: Vec<Vec<Postings>> = documents
+pub fn build<S: AsRef<str> + Sync>(fields: &[Field], documents: &[Vec<S>]) -> Inverted {
+    type ChunkPostings = Vec<Vec<(String, Vec<(u32, f64)>)>>;
+    let chunks: Vec<ChunkPostings> = documents
         .par_chunks(CHUNK)
         .enumerate()
         .map_init(Analyzer::new, |analyzer, (c, chunk)| {
-            let mut local: Vec<Postings> = vec![HashMap::new(); fields.len()];
-            let mut counts: HashMap<String, u32> = HashMap::new();
+            let mut local: Vec<FastMap<u32, Vec<(u32, f64)>>> = vec![FastMap::default(); fields.len()];
+            let mut numbers: Vec<u32> = Vec::new();
             for (j, doc) in chunk.iter().enumerate() {
                 let id = (c * CHUNK + j) as u32;
                 for (f, text) in doc.iter().enumerate().take(fields.len()) {
-                    let terms = analyzer.terms(text);
-                    if terms.is_empty() {
+                    numbers.clear();
+                    analyzer.term_numbers(text.as_ref(), &mut numbers);
+                    if numbers.is_empty() {
                         continue;
                     }
                     // elasticlunr.js: score = tf · idf · 1/√(field length).
-                    let norm = 1.0 / (terms.len() as f64).sqrt();
-                    counts.clear();
-                    for t in terms {
-                        *counts.entry(t).or_default() += 1;
-                    }
-                    for (term, count) in counts.drain() {
-                        let tf = (count as f64).sqrt();
-                        local[f].entry(term).or_default().push((id, tf * norm));
+                    let norm = 1.0 / (numbers.len() as f64).sqrt();
+                    numbers.sort_unstable();
+                    let mut k = 0;
+                    while k < numbers.len() {
+                        let mut end = k + 1;
+                        while end < numbers.len() && numbers[end] == numbers[k] {
+                            end += 1;
+                        }
+                        let tf = ((end - k) as f64).sqrt();
+                        local[f].entry(numbers[k]).or_default().push((id, tf * norm));
+                        k = end;
                     }
                 }
             }
             local
+                .into_iter()
+                .map(|map| map.into_iter().map(|(n, list)| (analyzer.terms[n as usize].clone(), list)).collect())
+                .collect()
         })
         .collect();
     let mut postings: Vec<Postings> = vec![HashMap::new(); fields.len()];
     for chunk in chunks {
-        for (f, map) in chunk.into_iter().enumerate() {
-            for (term, list) in map {
+        for (f, lists) in chunk.into_iter().enumerate() {
+            for (term, list) in lists {
                 postings[f].entry(term).or_default().extend(list);
             }
         }
@@ -142,20 +212,21 @@ pub struct Shard {
     pub json: String,
 }
 
-/// Groups the terms into shards of at most about `limit` encoded bytes.
-pub fn shards(index: &Inverted, limit: usize) -> Vec<Shard> {
-    let mut sizes: HashMap<&str, usize> = HashMap::new();
+/// Groups the terms into shards of at most about `limit` encoded bytes,
+/// keeping at most `cap` postings of a term in a field (see [`encode`]).
+pub fn shards(index: &Inverted, limit: usize, cap: usize) -> Vec<Shard> {
+    let mut sizes: FastMap<&str, usize> = FastMap::default();
     for field in &index.postings {
         for (term, list) in field {
             // A posting is two small numbers, about 6 bytes once encoded.
-            *sizes.entry(term.as_str()).or_insert(term.len() + 8) += list.len() * 6 + 4;
+            *sizes.entry(term.as_str()).or_insert(term.len() + 8) += list.len().min(cap) * 6 + 4;
         }
     }
     let mut terms: Vec<(&str, usize)> = sizes.into_iter().collect();
     terms.sort_unstable();
     let mut groups: Vec<(String, &[(&str, usize)])> = Vec::new();
     split(&terms, MIN_KEY, limit, &mut groups);
-    groups.par_iter().map(|(key, terms)| Shard { key: key.clone(), json: encode(index, terms) }).collect()
+    groups.par_iter().map(|(key, terms)| Shard { key: key.clone(), json: encode(index, terms, cap) }).collect()
 }
 
 fn split<'a>(
@@ -185,16 +256,61 @@ fn split<'a>(
     }
 }
 
+/// The documents of a term kept in its shard: all of them (None), or when
+/// more than `cap` documents have the term, the `cap` that the term alone
+/// ranks first (elasticlunr's score for a one-word query: boost · idf ·
+/// baked frequency, summed over the fields; ties: lowest id), so that a
+/// query for that word alone keeps its exact top results. Such a term is
+/// in so many documents that its idf is near its floor; its document
+/// frequency stays exact.
+fn kept_docs(index: &Inverted, term: &str, cap: usize) -> Option<std::collections::HashSet<u32>> {
+    let lists: Vec<Option<&Vec<(u32, f64)>>> = index.postings.iter().map(|f| f.get(term)).collect();
+    if lists.iter().flatten().all(|l| l.len() <= cap) {
+        let mut union: FastMap<u32, ()> = FastMap::default();
+        for l in lists.iter().flatten() {
+            union.extend(l.iter().map(|p| (p.0, ())));
+        }
+        if union.len() <= cap {
+            return None;
+        }
+    }
+    let n = index.documents as f64;
+    let mut scores: FastMap<u32, f64> = FastMap::default();
+    for (f, list) in lists.iter().enumerate() {
+        let Some(list) = list else { continue };
+        let idf = 1.0 + (n / (list.len() as f64 + 1.0)).ln();
+        for (id, v) in list.iter() {
+            *scores.entry(*id).or_default() += v * idf * index.fields[f].boost;
+        }
+    }
+    let mut ranked: Vec<(u32, f64)> = scores.into_iter().collect();
+    ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    Some(ranked.into_iter().take(cap).map(|(id, _)| id).collect())
+}
+
+fn kept<'a>(
+    list: &'a [(u32, f64)],
+    keep: &Option<std::collections::HashSet<u32>>,
+) -> std::borrow::Cow<'a, [(u32, f64)]> {
+    match keep {
+        None => std::borrow::Cow::Borrowed(list),
+        Some(set) => std::borrow::Cow::Owned(list.iter().filter(|p| set.contains(&p.0)).copied().collect()),
+    }
+}
+
 /// `{"v":[values],"t":[[term, field, [Δid, value#, …], field, […]], …]}`:
 /// ids are delta-coded, and each distinct baked frequency is written once
 /// (as the shortest decimal that reads back as the same double), commonest
 /// first. Terms stay in sorted order, the order of elasticlunr's own trie.
-fn encode(index: &Inverted, terms: &[(&str, usize)]) -> String {
-    let mut frequency: HashMap<u64, usize> = HashMap::new();
-    for (term, _) in terms {
+/// A field whose postings were capped is written `[field, document frequency]`.
+fn encode(index: &Inverted, terms: &[(&str, usize)], cap: usize) -> String {
+    let keep: Vec<Option<std::collections::HashSet<u32>>> =
+        terms.iter().map(|(term, _)| kept_docs(index, term, cap)).collect();
+    let mut frequency: FastMap<u64, usize> = FastMap::default();
+    for (t, (term, _)) in terms.iter().enumerate() {
         for field in &index.postings {
             if let Some(list) = field.get(*term) {
-                for (_, v) in list {
+                for (_, v) in kept(list, &keep[t]).iter() {
                     *frequency.entry(v.to_bits()).or_default() += 1;
                 }
             }
@@ -202,7 +318,7 @@ fn encode(index: &Inverted, terms: &[(&str, usize)]) -> String {
     }
     let mut values: Vec<(u64, usize)> = frequency.into_iter().collect();
     values.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let number: HashMap<u64, usize> = values.iter().enumerate().map(|(i, (bits, _))| (*bits, i)).collect();
+    let number: FastMap<u64, usize> = values.iter().enumerate().map(|(i, (bits, _))| (*bits, i)).collect();
     let mut out = String::from("{\"v\":[");
     for (i, (bits, _)) in values.iter().enumerate() {
         if i > 0 {
@@ -218,16 +334,19 @@ fn encode(index: &Inverted, terms: &[(&str, usize)]) -> String {
         out.push('[');
         out.push_str(&serde_json::to_string(term).unwrap_or_else(|_| "\"\"".into()));
         for (f, field) in index.postings.iter().enumerate() {
-            let Some(list) = field.get(*term) else { continue };
-            out.push_str(&format!(",{f},["));
+            let Some(all) = field.get(*term) else { continue };
+            let list = kept(all, &keep[i]);
+            if list.len() < all.len() {
+                out.push_str(&format!(",[{f},{}],[", all.len()));
+            } else {
+                out.push_str(&format!(",{f},["));
+            }
             let mut previous = 0u32;
             for (k, (id, v)) in list.iter().enumerate() {
                 if k > 0 {
                     out.push(',');
                 }
-                out.push_str(&(id - previous).to_string());
-                out.push(',');
-                out.push_str(&number.get(&v.to_bits()).copied().unwrap_or(0).to_string());
+                let _ = write!(out, "{},{}", id - previous, number.get(&v.to_bits()).copied().unwrap_or(0));
                 previous = *id;
             }
             out.push(']');
@@ -293,7 +412,7 @@ mod tests {
             (0..400).map(|i| (format!("pay{} pax{} zz", i % 40, i % 7), String::new())).collect();
         let refs: Vec<(&str, &str)> = texts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let index = build(&FIELDS, &docs(&refs));
-        let shards = shards(&index, 300);
+        let shards = shards(&index, 300, usize::MAX);
         let keys: Vec<&str> = shards.iter().map(|s| s.key.as_str()).collect();
         assert!(keys.contains(&"zz"));
         assert!(keys.iter().any(|k| k.len() > 2 && k.starts_with("pa")), "{keys:?}");
@@ -310,10 +429,19 @@ mod tests {
     #[test]
     fn shard_encoding_is_delta_coded_with_a_value_table() {
         let index = build(&FIELDS, &docs(&[("kafka", ""), ("x", ""), ("kafka", "kafka")]));
-        let shards = shards(&index, 1 << 20);
+        let shards = shards(&index, 1 << 20, usize::MAX);
         let ka = shards.iter().find(|s| s.key == "ka").map(|s| s.json.as_str());
         // Both title postings have tf·norm 1; the body one too.
         assert_eq!(ka, Some("{\"v\":[1.0],\"t\":[[\"kafka\",0,[0,0,2,0],1,[2,0]]]}"));
+    }
+
+    #[test]
+    fn capped_terms_keep_their_best_postings_and_document_frequency() {
+        let index = build(&FIELDS, &docs(&[("kafka", ""), ("kafka kafka x", ""), ("kafka y", ""), ("kafka", "")]));
+        let shards = shards(&index, 1 << 20, 2);
+        let ka = shards.iter().find(|s| s.key == "ka").map(|s| s.json.as_str());
+        // tf·norm: 1 for docs 0 and 3, √2/√3 and 1/√2 for docs 1 and 2: 0 and 3 are kept.
+        assert_eq!(ka, Some("{\"v\":[1.0],\"t\":[[\"kafka\",[0,4],[0,0,3,0]]]}"));
     }
 
     #[test]

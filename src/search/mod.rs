@@ -58,7 +58,10 @@ pub const DOCS_FIELDS: [Field; 3] =
     [Field { name: "title", boost: 3.0 }, Field { name: "heading", boost: 2.0 }, Field { name: "text", boost: 1.0 }];
 
 /// Records per display bucket: a page of hits needs a few small files.
-pub const BUCKET: usize = 64;
+pub const BUCKET: usize = 32;
+/// Record buckets named by one hash per group of this many (the manifest
+/// would otherwise hold a hash per bucket: 12,000 of them at 20,000 components).
+pub const GROUP: usize = 64;
 /// Shard size limit, in encoded bytes (before compression, which takes
 /// these files to about a third).
 pub const SHARD_LIMIT: usize = 96 * 1024;
@@ -88,21 +91,22 @@ pub struct Corpus<'a> {
     pub entity_docs: Vec<Vec<String>>,
     /// Sections grouped by entity (their index is their id) and, for each, its entity's id.
     pub sections: Vec<(&'a DocsSection, Option<usize>)>,
-    pub section_docs: Vec<Vec<String>>,
+    pub section_docs: Vec<Vec<&'a str>>,
 }
 
 /// Numbers the entities and sections and extracts the text of each field.
 pub fn corpus<'a>(views: &Views<'a>, sections: &'a [DocsSection]) -> Corpus<'a> {
     use rayon::prelude::*;
     let entities: Vec<&Entity> = views.ordered().collect();
-    let id_of: HashMap<&str, usize> = entities.iter().enumerate().map(|(i, e)| (e.entity_ref.as_str(), i)).collect();
+    let id_of: HashMap<String, usize> =
+        entities.iter().enumerate().map(|(i, e)| (normalize_ref(&e.entity_ref), i)).collect();
     let entity_docs: Vec<Vec<String>> = entities.par_iter().map(|e| entity_fields(views, e)).collect();
     let mut numbered: Vec<(&DocsSection, Option<usize>)> =
-        sections.iter().map(|s| (s, id_of.get(normalize_ref(&s.entity_ref).as_str()).copied())).collect();
+        sections.iter().map(|s| (s, id_of.get(&normalize_ref(&s.entity_ref)).copied())).collect();
     // Stable: a page's sections stay in order; orphans go last.
     numbered.sort_by_key(|(_, e)| e.unwrap_or(usize::MAX));
     let section_docs =
-        numbered.par_iter().map(|(s, _)| vec![s.page_title.clone(), s.heading.clone(), s.text.clone()]).collect();
+        numbered.iter().map(|(s, _)| vec![s.page_title.as_str(), s.heading.as_str(), s.text.as_str()]).collect();
     Corpus { entities, entity_docs, sections: numbered, section_docs }
 }
 
@@ -177,40 +181,70 @@ const KEY_ANNOTATIONS: &[&str] = &[
     "sentry.io/project-slug",
 ];
 
-/// Builds the index and every file of it.
-pub fn build(views: &Views, sections: &[DocsSection]) -> SearchFiles {
-    build_with_limit(views, sections, SHARD_LIMIT)
+/// Most postings a docs term keeps in a field (see [`index::shards`]);
+/// entities keep all of theirs.
+pub const DOCS_POSTINGS: usize = 1000;
+
+/// Sizes the index is cut to.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Shard size limit, in encoded bytes.
+    pub shard_bytes: usize,
+    /// Most postings of a docs term per field.
+    pub docs_postings: usize,
 }
 
-/// [`build`] with another shard size limit (tests use small ones).
-pub fn build_with_limit(views: &Views, sections: &[DocsSection], limit: usize) -> SearchFiles {
-    let corpus = corpus(views, sections);
-    let (entity_index, docs_index) = rayon::join(
-        || index::build(&ENTITY_FIELDS, &corpus.entity_docs),
-        || index::build(&DOCS_FIELDS, &corpus.section_docs),
-    );
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { shard_bytes: SHARD_LIMIT, docs_postings: DOCS_POSTINGS }
+    }
+}
+
+/// Builds the index and every file of it.
+pub fn build(views: &Views, sections: &[DocsSection]) -> SearchFiles {
+    build_with(views, sections, Limits::default())
+}
+
+/// [`build`] with other limits (tests use small ones).
+pub fn build_with(views: &Views, sections: &[DocsSection], limits: Limits) -> SearchFiles {
+    use crate::pipeline::timed;
+    let corpus = timed("search: corpus", || corpus(views, sections));
+    let (entity_index, docs_index) = timed("search: terms", || {
+        rayon::join(
+            || index::build(&ENTITY_FIELDS, &corpus.entity_docs),
+            || index::build(&DOCS_FIELDS, &corpus.section_docs),
+        )
+    });
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut stats =
         SearchStats { entities: corpus.entities.len(), sections: corpus.sections.len(), ..Default::default() };
 
-    let entity_shards = shard_files("e", &entity_index, limit, &mut files);
-    let docs_shards = shard_files("d", &docs_index, limit, &mut files);
+    let (entity_shards, docs_shards) = timed("search: shards", || {
+        (
+            shard_files("e", &entity_index, limits.shard_bytes, usize::MAX, &mut files),
+            shard_files("d", &docs_index, limits.shard_bytes, limits.docs_postings, &mut files),
+        )
+    });
     stats.entity_shards = entity_shards.len();
     stats.docs_shards = docs_shards.len();
 
-    let entity_records: Vec<Value> = corpus.entities.iter().map(|e| entity_record(views, e)).collect();
-    let section_records: Vec<Value> =
-        corpus.sections.iter().map(|(s, e)| section_record(views, s, e.map(|i| corpus.entities[i]))).collect();
-    let entity_buckets = record_files(&entity_records, &mut files);
-    let docs_buckets = record_files(&section_records, &mut files);
-    stats.record_files = entity_buckets.len() + docs_buckets.len();
+    let (entity_buckets, docs_buckets) = timed("search: records", || {
+        use rayon::prelude::*;
+        let rows: Vec<views::EntityLink> = corpus.entities.par_iter().map(|e| views.row(e)).collect();
+        let entity_records: Vec<String> = rows.par_iter().map(entity_record).collect();
+        let section_records: Vec<String> =
+            corpus.sections.par_iter().map(|(s, e)| section_record(s, e.map(|i| &rows[i]))).collect();
+        (record_files(&entity_records, &mut files), record_files(&section_records, &mut files))
+    });
+    stats.record_files = corpus.entities.len().div_ceil(BUCKET) + corpus.sections.len().div_ceil(BUCKET);
 
-    let facets = facets(views, &corpus);
+    let facets = timed("search: facets", || facets(views, &corpus));
     let facets_name = write_script(&mut files, "f", &facets.to_string());
 
     let manifest = json!({
         "version": 1,
         "bucket": BUCKET,
+        "group": GROUP,
         "min": index::MIN_KEY,
         "entities": {
             "n": corpus.entities.len(),
@@ -251,58 +285,95 @@ fn shard_files(
     dir: &str,
     index: &Inverted,
     limit: usize,
+    cap: usize,
     files: &mut Vec<(String, Vec<u8>)>,
 ) -> BTreeMap<String, String> {
     let mut keys = BTreeMap::new();
-    for shard in index::shards(index, limit) {
+    for shard in index::shards(index, limit, cap) {
         let name = write_script(files, dir, &shard.json);
         keys.insert(shard.key, name.rsplit('/').next().unwrap_or_default().to_string());
     }
     keys
 }
 
-fn record_files(records: &[Value], files: &mut Vec<(String, Vec<u8>)>) -> Vec<String> {
-    records
-        .chunks(BUCKET)
-        .map(|chunk| {
-            let name = write_script(files, "r", &Value::Array(chunk.to_vec()).to_string());
-            name.rsplit('/').next().unwrap_or_default().to_string()
+/// Buckets of [`BUCKET`] records (each one JSON value), in parallel, as
+/// `r/<hash of its group of buckets>-<bucket number>.js`; returns the hash
+/// of each group of [`GROUP`] buckets.
+fn record_files(records: &[String], files: &mut Vec<(String, Vec<u8>)>) -> Vec<String> {
+    use rayon::prelude::*;
+    type Written = Vec<(String, Vec<u8>)>;
+    let groups: Vec<(String, Written)> = records
+        .par_chunks(BUCKET * GROUP)
+        .enumerate()
+        .map(|(g, group)| {
+            let buckets: Vec<String> = group.chunks(BUCKET).map(|b| format!("[{}]", b.join(","))).collect();
+            let hash = index::content_hash(buckets.concat().as_bytes());
+            let written = buckets
+                .iter()
+                .enumerate()
+                .map(|(i, json)| {
+                    let name = format!("r/{hash}-{}", g * GROUP + i);
+                    (format!("search/{name}.js"), script(&name, json))
+                })
+                .collect();
+            (hash, written)
+        })
+        .collect();
+    groups
+        .into_iter()
+        .map(|(hash, written)| {
+            files.extend(written);
+            hash
         })
         .collect()
 }
 
-/// `[url, title, kind, type, owner, description, ref]`
-fn entity_record(views: &Views, e: &Entity) -> Value {
-    let row = views.row(e);
-    json!([
-        row.url.unwrap_or_default(),
-        row.title,
-        row.kind,
-        row.entity_type.unwrap_or_default(),
-        row.owner.map(|o| o.title).unwrap_or_default(),
-        row.description,
-        row.entity_ref,
-    ])
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+/// `[url, title, kind, type, owner, description, ref, tags]`
+fn entity_record(row: &views::EntityLink) -> String {
+    json_text(&(
+        row.url.as_deref().unwrap_or_default(),
+        &row.title,
+        &row.kind,
+        row.entity_type.as_deref().unwrap_or_default(),
+        row.owner.as_ref().map(|o| o.title.as_str()).unwrap_or_default(),
+        &row.description,
+        &row.entity_ref,
+        &row.tags,
+    ))
 }
 
 /// `[url, page title, heading, entity title, kind, type, owner, snippet]`
-fn section_record(views: &Views, s: &DocsSection, entity: Option<&Entity>) -> Value {
-    let row = entity.map(|e| views.row(e));
-    json!([
-        s.url,
-        s.page_title,
-        s.heading,
-        row.as_ref().map(|r| r.title.clone()).unwrap_or_default(),
-        row.as_ref().map(|r| r.kind.clone()).unwrap_or_default(),
-        row.as_ref().and_then(|r| r.entity_type.clone()).unwrap_or_default(),
-        row.as_ref().and_then(|r| r.owner.as_ref().map(|o| o.title.clone())).unwrap_or_default(),
+fn section_record(s: &DocsSection, row: Option<&views::EntityLink>) -> String {
+    json_text(&(
+        &s.url,
+        &s.page_title,
+        &s.heading,
+        row.map(|r| r.title.as_str()).unwrap_or_default(),
+        row.map(|r| r.kind.as_str()).unwrap_or_default(),
+        row.and_then(|r| r.entity_type.as_deref()).unwrap_or_default(),
+        row.and_then(|r| r.owner.as_ref().map(|o| o.title.as_str())).unwrap_or_default(),
         snippet(&s.text, SNIPPET),
-    ])
+    ))
 }
 
 /// At most `max` characters, cut at a word boundary.
 pub fn snippet(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Whitespace collapsed, and only as many words as can be shown.
+    let mut collapsed = String::new();
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+        if collapsed.len() > max * 4 {
+            break;
+        }
+    }
+    let text = collapsed;
     if text.chars().count() <= max {
         return text;
     }
@@ -369,14 +440,18 @@ fn facets(views: &Views, corpus: &Corpus) -> Value {
             .unwrap_or_default();
         tags.push(row_tags);
     }
+    // `[ref]`, or `[ref, title]` when the title is not the ref's name.
     let titled = |d: &Dictionary, context: &str| -> Vec<Value> {
         d.values
             .iter()
             .map(|r| {
-                json!([
-                    r,
-                    catalog.get(r).map(|e| e.title().to_string()).unwrap_or_else(|| views::humanize(r, Some(context)))
-                ])
+                let title =
+                    catalog.get(r).map(|e| e.title().to_string()).unwrap_or_else(|| views::humanize(r, Some(context)));
+                if r.rsplit('/').next() == Some(title.as_str()) {
+                    json!([r])
+                } else {
+                    json!([r, title])
+                }
             })
             .collect()
     };
@@ -391,12 +466,20 @@ fn facets(views: &Views, corpus: &Corpus) -> Value {
                 .map_or(-1, |&n| n as i64)
         })
         .collect();
+    // Runs of sections of one entity, `[entity, sections]`, entities
+    // ascending and delta-coded; sections of no known entity come last, as `[-1, n]`.
     let mut runs: Vec<[i64; 2]> = Vec::new();
     for (_, e) in &corpus.sections {
         let e = e.map_or(-1, |i| i as i64);
         match runs.last_mut() {
             Some(last) if last[0] == e => last[1] += 1,
             _ => runs.push([e, 1]),
+        }
+    }
+    let mut previous = 0;
+    for run in runs.iter_mut() {
+        if run[0] >= 0 {
+            (run[0], previous) = (run[0] - previous, run[0]);
         }
     }
     json!({
@@ -424,11 +507,11 @@ fn facets(views: &Views, corpus: &Corpus) -> Value {
 /// The whole entity or docs index as elasticlunr-rs builds it (one JSON
 /// document, refs are the ids of [`build`]): the reference the parity test
 /// and the benchmark compare the sharded client against.
-pub fn full_index_json(fields: &[Field], documents: &[Vec<String>]) -> String {
+pub fn full_index_json<S: AsRef<str>>(fields: &[Field], documents: &[Vec<S>]) -> String {
     let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
     let mut index = elasticlunr::IndexBuilder::new().save_docs(false).add_fields(&names).build();
     for (i, doc) in documents.iter().enumerate() {
-        index.add_doc(&i.to_string(), doc);
+        index.add_doc(&i.to_string(), doc.iter().map(|t| t.as_ref()));
     }
     index.to_json()
 }

@@ -75,7 +75,20 @@
     var fields = {};
     spec.fields.forEach(function (f) { fields[f[0]] = { boost: f[1], bool: "OR", expand: true }; });
     var config = new lunr.Configuration(JSON.stringify({ fields: fields, bool: "OR", expand: true }), idx.getFields()).get();
-    return { spec: spec, dir: dir, idx: idx, config: config, keys: Object.keys(spec.shards), grafted: {} };
+    // elasticlunr.js looks each posting's term up from the root again;
+    // remembering the last term's node gives the same answers, faster.
+    spec.fields.forEach(function (f) {
+      var inverted = idx.index[f[0]];
+      var lastToken = null;
+      var lastNode = null;
+      inverted.forget = function () { lastToken = null; lastNode = null; };
+      inverted.getTermFrequency = function (token, docRef) {
+        if (token !== lastToken) { lastToken = token; lastNode = this.getNode(token); }
+        if (lastNode == null || !(docRef in lastNode.docs)) { return 0; }
+        return lastNode.docs[docRef].tf;
+      };
+    });
+    return { spec: spec, dir: dir, idx: idx, config: config, keys: Object.keys(spec.shards), grafted: {}, capped: {} };
   };
 
   // Query terms as elasticlunr.js makes them, without too-short ones.
@@ -110,7 +123,11 @@
     shard.t.forEach(function (entry) {
       var term = entry[0];
       for (var i = 1; i < entry.length; i += 2) {
-        var node = part.idx.index[names[entry[i]]].root;
+        // [field, document frequency]: only the best postings are shipped.
+        var capped = typeof entry[i] !== "number";
+        var field = capped ? entry[i][0] : entry[i];
+        if (capped) { part.capped[term] = true; }
+        var node = part.idx.index[names[field]].root;
         for (var c = 0; c < term.length; c += 1) {
           var ch = term.charAt(c);
           if (!node[ch]) { node[ch] = { docs: {}, df: 0 }; }
@@ -124,7 +141,7 @@
           docs[id] = { tf: values[list[k + 1]] };
         }
         node.docs = docs;
-        node.df = list.length / 2;
+        node.df = capped ? entry[i][1] : list.length / 2;
       }
     });
     names.forEach(function (name) {
@@ -136,6 +153,7 @@
       }
     });
     part.idx._idfCache = {};
+    names.forEach(function (name) { part.idx.index[name].forget(); });
   }
 
   // Loads the shards `tokens` need in `part`, then calls done().
@@ -169,6 +187,13 @@
     return list;
   }
 
+  function partial(part, tokens) {
+    for (var term in part.capped) {
+      if (tokens.some(function (t) { return term.indexOf(t) === 0; })) { return true; }
+    }
+    return false;
+  }
+
   // Every hit of `query` in entities and docs: done({tokens, entities, docs}).
   Engine.prototype.search = function (query, done) {
     var self = this;
@@ -179,7 +204,13 @@
       var finish = function () {
         left -= 1;
         if (left) { return; }
-        done({ tokens: tokens, entities: rank(self.entities, tokens), docs: rank(self.docs, tokens) });
+        done({
+          tokens: tokens,
+          entities: rank(self.entities, tokens),
+          docs: rank(self.docs, tokens),
+          // Some matching docs were left out of the shards: counts are "at least".
+          partial: { entities: partial(self.entities, tokens), docs: partial(self.docs, tokens) }
+        });
       };
       self.prepare(self.entities, tokens, finish);
       self.prepare(self.docs, tokens, finish);
@@ -189,9 +220,10 @@
   // Display records of document ids in `part`: done([record…]).
   Engine.prototype.records = function (part, ids, done) {
     var size = this.manifest.bucket;
+    var group = this.manifest.group;
     var buckets = [];
     ids.forEach(function (id) { var b = Math.floor(id / size); if (buckets.indexOf(b) < 0) { buckets.push(b); } });
-    var names = buckets.map(function (b) { return "r/" + part.spec.records[b]; });
+    var names = buckets.map(function (b) { return "r/" + part.spec.records[Math.floor(b / group)] + "-" + b; });
     this.files_(names, function (files) {
       done(ids.map(function (id) {
         var file = files[buckets.indexOf(Math.floor(id / size))];
@@ -273,10 +305,11 @@
       (type ? "<span class=\"hit-meta\">" + esc(type) + "</span> " : "") +
       (owner ? "<span class=\"hit-meta\">owner: " + esc(owner) + "</span>" : "");
   }
-  // [url, title, kind, type, owner, description, ref]
+  // [url, title, kind, type, owner, description, ref, tags]
   function entityHit(e, r, tokens, attrs) {
+    var tags = (r[7] || []).map(function (t) { return "<span class=\"tag\">" + highlight(e, t, tokens) + "</span>"; }).join(" ");
     return "<a class=\"hit\" href=\"" + esc(root + r[0]) + "\"" + (attrs || "") + ">" +
-      "<span class=\"hit-title\">" + highlight(e, r[1], tokens) + "</span> " + badges(r[2], r[3], r[4]) +
+      "<span class=\"hit-title\">" + highlight(e, r[1], tokens) + "</span> " + badges(r[2], r[3], r[4]) + tags +
       (r[5] ? "<span class=\"hit-snippet\">" + highlight(e, r[5], tokens) + "</span>" : "") + "</a>";
   }
   // [url, page title, heading, entity title, kind, type, owner, snippet]
@@ -364,7 +397,7 @@
                 html.push("</div>");
               }
               if (docs.length) {
-                html.push("<div role=\"group\" aria-labelledby=\"ssp-docs\"><p class=\"search-group\" id=\"ssp-docs\" role=\"presentation\">Docs <span class=\"count\">" + res.docs.length + "</span></p>");
+                html.push("<div role=\"group\" aria-labelledby=\"ssp-docs\"><p class=\"search-group\" id=\"ssp-docs\" role=\"presentation\">Docs <span class=\"count\">" + res.docs.length + (res.partial.docs ? "+" : "") + "</span></p>");
                 dr.forEach(function (r) { if (r) { html.push(docsHit(e, r, res.tokens, opt())); } });
                 html.push("</div>");
               }
@@ -415,7 +448,7 @@
     { key: "tag", label: "Tags", typeahead: true },
     { key: "system", label: "System", titled: true, typeahead: true }
   ];
-  var PAGE = 20;
+  var PAGE = 10;
   var state = { q: "", filters: {}, shown: { entities: PAGE, docs: PAGE }, find: {} };
   layout.hidden = false;
 
@@ -442,7 +475,11 @@
     var n = engine.manifest.docs.n;
     sectionEntity = new Int32Array(n);
     var at = 0;
-    f.sections.forEach(function (run) { for (var i = 0; i < run[1]; i += 1) { sectionEntity[at++] = run[0]; } });
+    var entity = 0;
+    f.sections.forEach(function (run) {
+      var e = run[0] < 0 ? -1 : (entity += run[0]);
+      for (var i = 0; i < run[1]; i += 1) { sectionEntity[at++] = e; }
+    });
   }
   function valueName(f, i) {
     var v = facetData.values[f.key][i];
@@ -450,7 +487,7 @@
   }
   function valueLabel(f, i) {
     var v = facetData.values[f.key][i];
-    return f.titled ? v[1] : v;
+    return f.titled ? (v[1] || v[0].slice(v[0].lastIndexOf("/") + 1)) : v;
   }
   // The values of entity `id` for facet `f` (owners with their parent groups).
   function entityValues(f, id) {
@@ -485,6 +522,7 @@
   }
 
   function render(res) {
+    if (!facetData) { renderPlain(res); return; }
     var sets = selectedSets();
     var filtered = Object.keys(sets).length > 0;
     var entityIds = res.entities.map(function (h) { return +h.ref; });
@@ -511,7 +549,7 @@
       msg = "No results for “" + state.q + "”" + (filtered ? " with these filters." : ".");
     } else {
       msg = ents.length + (ents.length === 1 ? " catalog entity" : " catalog entities") + " and " +
-        docs.length + (docs.length === 1 ? " docs section" : " docs sections") + " match" + (state.q ? " “" + state.q + "”" : "") + ".";
+        docs.length + (res.partial && res.partial.docs ? "+" : "") + (docs.length === 1 ? " docs section" : " docs sections") + " match" + (state.q ? " “" + state.q + "”" : "") + ".";
     }
     statusEl.textContent = msg;
     var html = [];
@@ -531,16 +569,28 @@
     html.push("<div data-list=\"entities\"></div><div data-list=\"docs\"></div>");
     resultsEl.innerHTML = html.join("");
     list("entities", "Catalog", ents, engine.entities, entityHit, res.tokens);
-    list("docs", "Docs", docs, engine.docs, docsHit, res.tokens);
+    list("docs", "Docs", docs, engine.docs, docsHit, res.tokens, res.partial && res.partial.docs);
   }
 
-  function list(which, title, ids, part, hit, tokens) {
+  // Results before the facet file has arrived (it is the largest file).
+  function renderPlain(res) {
+    var ents = res.entities.map(function (h) { return +h.ref; });
+    var docs = res.docs.map(function (h) { return +h.ref; });
+    statusEl.textContent = !res.tokens.length ? "Type at least two letters of a word." :
+      ents.length + docs.length ? ents.length + " catalog entities and " + docs.length + (res.partial.docs ? "+" : "") + " docs sections match “" + state.q + "”." :
+      "No results for “" + state.q + "”.";
+    resultsEl.innerHTML = "<div data-list=\"entities\"></div><div data-list=\"docs\"></div>";
+    list("entities", "Catalog", ents, engine.entities, entityHit, res.tokens);
+    list("docs", "Docs", docs, engine.docs, docsHit, res.tokens, res.partial.docs);
+  }
+
+  function list(which, title, ids, part, hit, tokens, more) {
     var el = resultsEl.querySelector("[data-list=" + which + "]");
     if (!ids.length) { el.innerHTML = ""; return; }
     var shown = ids.slice(0, state.shown[which]);
     engine.records(part, shown, function (records) {
       var html = ["<section class=\"hits\" aria-labelledby=\"hits-" + which + "\"><h2 id=\"hits-" + which + "\">" + title +
-        " <span class=\"count\">" + ids.length + "</span></h2><ol class=\"hit-list\">"];
+        " <span class=\"count\">" + ids.length + (more ? "+" : "") + "</span></h2><ol class=\"hit-list\">"];
       records.forEach(function (r) { if (r) { html.push("<li>" + hit(engine, r, tokens) + "</li>"); } });
       html.push("</ol>");
       if (ids.length > shown.length) {
@@ -599,22 +649,30 @@
     statusEl.textContent = "Searching…";
     withEngine(function (e) {
       if (!e) { statusEl.textContent = "The search index could not be loaded."; return; }
-      e.facets(function (f) {
-        if (!f) { statusEl.textContent = "The search index could not be loaded."; return; }
-        if (!facetData) { prepareFacets(f); }
-        var browse = function () {
-          // Filters without words list entities, in catalog order.
-          var all = [];
-          for (var i = 0; i < e.manifest.entities.n; i += 1) { all.push({ ref: String(i), score: 0 }); }
-          return { tokens: [], entities: Object.keys(selectedSets()).length ? all : [], docs: [] };
-        };
+      var browse = function () {
+        // Filters without words list entities, in catalog order.
+        var all = [];
+        for (var i = 0; i < e.manifest.entities.n; i += 1) { all.push({ ref: String(i), score: 0 }); }
+        return { tokens: [], entities: Object.keys(selectedSets()).length ? all : [], docs: [], partial: {} };
+      };
+      var go = function () {
         if (!state.q.trim()) { last = browse(); render(last); return; }
         e.search(state.q, function (res) {
           if (mine !== serialPage || !res) { return; }
           last = res;
           render(res);
         });
-      });
+      };
+      // Words alone show their results at once; the facets follow.
+      var needFacets = !facetData && (Object.keys(state.filters).length > 0 || !state.q.trim());
+      if (!facetData) {
+        e.facets(function (f) {
+          if (!f) { if (needFacets) { statusEl.textContent = "The search index could not be loaded."; } return; }
+          if (!facetData) { prepareFacets(f); }
+          if (needFacets) { go(); } else if (last && mine === serialPage) { render(last); }
+        });
+      }
+      if (!needFacets) { go(); }
     });
   }
 
