@@ -15,8 +15,9 @@
 //!   it as paragraph text, which is rarely what the author saw in their
 //!   editor's preview).
 //! - Nested lists: techdocs-core nests at 2-space indents and leaves a list
-//!   indented by 4 spaces as literal text; portalgen nests both (and nests a
-//!   bullet list under a numbered item at 2 spaces too).
+//!   indented by 4 spaces as literal text; portalgen nests both. A bullet
+//!   list indented 2 spaces under a numbered item follows CommonMark: it is
+//!   a sibling list, not nested (the marker's width decides nesting).
 //! - An `#Heading` without a space is a heading, as in Python-Markdown.
 //! - Raw HTML blocks follow Python-Markdown: a block-level tag at the start
 //!   of a line opens raw HTML up to its matching end tag, Markdown inside is
