@@ -304,7 +304,10 @@ impl PageKeys {
             by_kind.entry(shared.catalog.entities[i].kind.clone()).or_default().push(i);
         }
         let all = shared.catalog.problems.iter().chain(&shared.apis.problems).chain(&shared.docs_problems);
-        let problems = incremental::hash(&all.map(|p| format!("{p:?}")).collect::<Vec<_>>());
+        let mut problem_lines: Vec<String> = all.map(|p| format!("{p:?}")).collect();
+        // The page also lists dependency cycles and deprecated dependencies.
+        problem_lines.push(shared.graphs.problems_context().to_string());
+        let problems = incremental::hash(&problem_lines);
         let sources = incremental::hash(&sources_json(&source_views(shared.catalog, shared.sources)));
         PageKeys { by_kind, problems, sources }
     }
