@@ -210,7 +210,7 @@ fn check_command(
         (sources, catalog, problems)
     };
     problems.extend(catalog.problems.iter().cloned());
-    problems.extend(portalgen::docs::check(&catalog, &sources));
+    problems.extend(pipeline::timed("docs check", || portalgen::docs::check(&catalog, &sources)));
     if strict {
         for p in &mut problems {
             p.severity = Severity::Error;
