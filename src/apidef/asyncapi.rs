@@ -9,7 +9,6 @@ use super::schema::Resolver;
 use super::{esc, example_block, markdown, Anchors, DefinitionIssue, OutlineGroup, OutlineItem, Reference};
 
 const MAX_EXAMPLE_BYTES: usize = 4 * 1024;
-const MAX_OUTLINE_ITEMS: usize = 300;
 
 pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
     let Some(root) = doc.as_object() else {
@@ -122,17 +121,13 @@ pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
                     }
                 }
                 out.push_str("</article>");
-                if group.items.len() < MAX_OUTLINE_ITEMS {
-                    group.items.push(OutlineItem {
-                        label: id.clone(),
-                        badge: Some(action.to_string()),
-                        detail: address.map(String::from).or(channel_key.clone()),
-                        anchor,
-                        deprecated: false,
-                    });
-                } else {
-                    group.more += 1;
-                }
+                group.add(OutlineItem {
+                    label: id.clone(),
+                    badge: Some(action.to_string()),
+                    detail: address.map(String::from).or(channel_key.clone()),
+                    anchor,
+                    deprecated: false,
+                });
             }
             out.push_str("</section>");
             outline.push(group);
@@ -191,17 +186,13 @@ pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
                     }
                     out.push_str("</ul>");
                 }
-                if group.items.len() < MAX_OUTLINE_ITEMS {
-                    group.items.push(OutlineItem {
-                        label: address.to_string(),
-                        badge: None,
-                        detail: None,
-                        anchor,
-                        deprecated: false,
-                    });
-                } else {
-                    group.more += 1;
-                }
+                group.add(OutlineItem {
+                    label: address.to_string(),
+                    badge: None,
+                    detail: None,
+                    anchor,
+                    deprecated: false,
+                });
             } else {
                 let mut first = true;
                 for action in ["publish", "subscribe"] {
@@ -234,21 +225,17 @@ pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
                         message(&mut out, m, &resolver);
                     }
                     out.push_str("</section>");
-                    if group.items.len() < MAX_OUTLINE_ITEMS {
-                        group.items.push(OutlineItem {
-                            label: key.clone(),
-                            badge: Some(action.to_string()),
-                            detail: op
-                                .get("summary")
-                                .and_then(Value::as_str)
-                                .or(op.get("operationId").and_then(Value::as_str))
-                                .map(String::from),
-                            anchor: if first { anchor.clone() } else { op_anchor },
-                            deprecated: false,
-                        });
-                    } else {
-                        group.more += 1;
-                    }
+                    group.add(OutlineItem {
+                        label: key.clone(),
+                        badge: Some(action.to_string()),
+                        detail: op
+                            .get("summary")
+                            .and_then(Value::as_str)
+                            .or(op.get("operationId").and_then(Value::as_str))
+                            .map(String::from),
+                        anchor: if first { anchor.clone() } else { op_anchor },
+                        deprecated: false,
+                    });
                     first = false;
                 }
             }
@@ -283,17 +270,13 @@ pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
                 out.push_str("</h4>");
                 resolver.render(&mut out, schema);
                 out.push_str("</article>");
-                if group.items.len() < MAX_OUTLINE_ITEMS {
-                    group.items.push(OutlineItem {
-                        label: name.to_string(),
-                        badge: None,
-                        detail: None,
-                        anchor: anchor.clone(),
-                        deprecated: false,
-                    });
-                } else {
-                    group.more += 1;
-                }
+                group.add(OutlineItem {
+                    label: name.to_string(),
+                    badge: None,
+                    detail: None,
+                    anchor: anchor.clone(),
+                    deprecated: false,
+                });
             }
             out.push_str("</section>");
             outline.push(group);

@@ -7,7 +7,6 @@ use super::lexer::{self, Kind, Lang, Marks, Token};
 use super::{Anchors, DefinitionIssue, OutlineGroup, OutlineItem, Reference, RAW_INLINE_BYTES};
 
 const DEFINITION_KEYWORDS: [&str; 6] = ["type", "interface", "enum", "input", "union", "scalar"];
-const MAX_OUTLINE_ITEMS: usize = 300;
 
 struct Definition<'a> {
     kind: &'a str,
@@ -105,17 +104,13 @@ pub fn render(src: &str) -> Result<Reference, DefinitionIssue> {
         for (field, token, ty) in &def.fields {
             let anchor = anchors.make(&format!("api-{op}-"), field);
             marks.anchors.insert(*token, anchor.clone());
-            if group.items.len() < MAX_OUTLINE_ITEMS {
-                group.items.push(OutlineItem {
-                    label: field.to_string(),
-                    badge: Some(badge.into()),
-                    detail: Some(ty.clone()).filter(|t| !t.is_empty()),
-                    anchor,
-                    deprecated: false,
-                });
-            } else {
-                group.more += 1;
-            }
+            group.add(OutlineItem {
+                label: field.to_string(),
+                badge: Some(badge.into()),
+                detail: Some(ty.clone()).filter(|t| !t.is_empty()),
+                anchor,
+                deprecated: false,
+            });
         }
         outline.push(group);
     }
@@ -134,17 +129,13 @@ pub fn render(src: &str) -> Result<Reference, DefinitionIssue> {
     ] {
         let mut group = OutlineGroup { title: title.into(), ..Default::default() };
         for d in defs.iter().filter(|d| d.kind == kind && !(kind == "type" && root_names.contains(&d.name))) {
-            if group.items.len() < MAX_OUTLINE_ITEMS {
-                group.items.push(OutlineItem {
-                    label: d.name.to_string(),
-                    badge: None,
-                    detail: None,
-                    anchor: marks.anchors.get(&d.token).cloned().unwrap_or_default(),
-                    deprecated: false,
-                });
-            } else {
-                group.more += 1;
-            }
+            group.add(OutlineItem {
+                label: d.name.to_string(),
+                badge: None,
+                detail: None,
+                anchor: marks.anchors.get(&d.token).cloned().unwrap_or_default(),
+                deprecated: false,
+            });
         }
         if !group.items.is_empty() {
             outline.push(group);

@@ -28,7 +28,6 @@ const KEYWORDS: [&str; 22] = [
     "max",
     "public",
 ];
-const MAX_OUTLINE_ITEMS: usize = 300;
 
 pub fn render(src: &str) -> Result<Reference, DefinitionIssue> {
     let tokens = lexer::tokens(src, Lang::Proto)?;
@@ -157,11 +156,7 @@ pub fn render(src: &str) -> Result<Reference, DefinitionIssue> {
 }
 
 fn push(group: &mut OutlineGroup, item: OutlineItem) {
-    if group.items.len() < MAX_OUTLINE_ITEMS {
-        group.items.push(item);
-    } else {
-        group.more += 1;
-    }
+    group.add(item);
 }
 
 /// A keyword counts where a statement starts: first, or after `;`, `{` or `}`.

@@ -84,6 +84,20 @@ pub struct OutlineGroup {
     pub more: usize,
 }
 
+/// Outline entries shown per group; the rest are counted.
+const MAX_OUTLINE_ITEMS: usize = 300;
+
+impl OutlineGroup {
+    /// Adds an item, or counts it in `more` once the list is long enough.
+    pub fn add(&mut self, item: OutlineItem) {
+        if self.items.len() < MAX_OUTLINE_ITEMS {
+            self.items.push(item);
+        } else {
+            self.more += 1;
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct OutlineItem {
     pub label: String,

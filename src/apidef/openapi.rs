@@ -10,8 +10,6 @@ use super::{esc, example_block, link, markdown, Anchors, DefinitionIssue, Outlin
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /// Longest example shown inline.
 const MAX_EXAMPLE_BYTES: usize = 4 * 1024;
-/// Outline entries per group before "+N more".
-const MAX_OUTLINE_ITEMS: usize = 300;
 
 struct Operation<'a> {
     method: &'a str,
@@ -176,17 +174,13 @@ pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
             }
             let anchor = operation(&mut out, op, &resolver, &mut anchors, security_anchor.as_deref(), v2);
             shown += 1;
-            if group.items.len() < MAX_OUTLINE_ITEMS {
-                group.items.push(OutlineItem {
-                    label: op.path.to_string(),
-                    badge: Some(op.method.to_string()),
-                    detail: op.op.get("summary").and_then(Value::as_str).map(String::from),
-                    anchor,
-                    deprecated: op.op.get("deprecated") == Some(&Value::Bool(true)),
-                });
-            } else {
-                group.more += 1;
-            }
+            group.add(OutlineItem {
+                label: op.path.to_string(),
+                badge: Some(op.method.to_string()),
+                detail: op.op.get("summary").and_then(Value::as_str).map(String::from),
+                anchor,
+                deprecated: op.op.get("deprecated") == Some(&Value::Bool(true)),
+            });
         }
         out.push_str("</section>");
         outline.push(group);
@@ -217,17 +211,13 @@ pub fn render(doc: &Value) -> Result<Reference, DefinitionIssue> {
                 out.push_str("\" aria-label=\"Link to this schema\">#</a></h4>");
                 resolver.render(&mut out, schema);
                 out.push_str("</article>");
-                if group.items.len() < MAX_OUTLINE_ITEMS {
-                    group.items.push(OutlineItem {
-                        label: name.to_string(),
-                        badge: None,
-                        detail: None,
-                        anchor: anchor.clone(),
-                        deprecated: false,
-                    });
-                } else {
-                    group.more += 1;
-                }
+                group.add(OutlineItem {
+                    label: name.to_string(),
+                    badge: None,
+                    detail: None,
+                    anchor: anchor.clone(),
+                    deprecated: false,
+                });
             }
             out.push_str("</section>");
             outline.push(group);
